@@ -1,0 +1,57 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# landlock-udp: the front door.  See README.md.
+#
+#   make run                  build, boot, show Landlock UDP at work
+#   make check [STOCK=1]      build, boot, run every Landlock test
+#   make vm CMD='...' [DIR=path] [STOCK=1]
+#   make build / build-stock  just build
+#   make tree                 assemble the patched source tree only
+#
+# Variables: KSRC=/path/to/linux (use your own 7.3 tree as the base),
+# CACHE (default ~/.cache/landlock-udp), JOBS, ACCEL=kvm|tcg,
+# BOOT_TIMEOUT (seconds).
+
+SHELL := /bin/bash
+CACHE ?= $(HOME)/.cache/landlock-udp
+WORK ?= $(CACHE)/work
+export CACHE WORK KSRC JOBS ACCEL BOOT_TIMEOUT
+
+ifeq ($(STOCK),1)
+KIND := stock
+else
+KIND := ours
+endif
+
+.PHONY: all deps tree build build-stock check run vm clean help
+all: check
+
+help:
+	@sed -n '3,14s/^# \{0,1\}//p' Makefile
+
+deps:
+	@ws/deps.sh
+
+tree: deps
+	@ws/tree.sh ours >/dev/null && echo "$(WORK)/linux (git -C $(WORK)/linux diff base)"
+
+build: deps
+	@ws/build.sh $(KIND)
+
+build-stock: deps
+	@ws/build.sh stock
+
+check: build
+	@ws/vm.sh $(KIND) check
+	@src=$$(ws/tree.sh $(KIND)) && \
+	  ws/report.py "$$src" "$(WORK)/run-$(KIND)-check" ws/known-failures
+
+vm: build
+	@test -n "$(CMD)" || { echo "usage: make vm CMD='...' [DIR=path] [STOCK=1]" >&2; exit 2; }
+	@ws/vm.sh $(KIND) vm '$(subst ','\'',$(CMD))' '$(DIR)'
+
+run: build
+	@ws/vm.sh $(KIND) vm 'sh ./demo.sh' '$(CURDIR)/ws/demo'
+
+clean:
+	rm -rf $(WORK)/build-* $(WORK)/run-*

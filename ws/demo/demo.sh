@@ -1,0 +1,32 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# "make run": Landlock UDP at work, with the kernel's sandboxer sample.
+# Runs as root in the test guest (see ws/guest/init).
+say() { printf '\n== %s\n' "$*"; }
+
+say "kernel $(uname -r); Landlock ABI $(sandboxer 2>&1 | sed -n 's/.*ABI version \([0-9]*\).*/\1/p' | head -n1)"
+dmesg -n 1
+
+sandbox() {
+	LL_FS_RO=/ LL_FS_RW=/dev:/tmp LL_TCP_BIND= LL_TCP_CONNECT= \
+	LL_UDP_BIND= LL_UDP_CONNECT_SEND=5353 LL_FORCE_LOG=1 \
+		sandboxer "$@" 2>&1 | grep -v '^Executing the sandboxed command'
+}
+exchange() { # port: unsandboxed receiver, sandboxed sender
+	udp recv 127.0.0.1 "$1" 3 &
+	sleep 0.3
+	sandbox udp send 127.0.0.1 "$1" "hello from the sandbox"
+	wait $!
+}
+
+say "sandbox: LL_UDP_CONNECT_SEND=5353 (only port 5353 may be a destination)"
+say "allowed: send to 127.0.0.1:5353"
+exchange 5353 && ok=1
+say "denied: send to 127.0.0.1:5454"
+exchange 5454 || denied=1
+say "audit record of the denial (from the kernel log)"
+dmesg | grep -o 'audit: type=14[0-9][0-9].*' | grep -E 'blockers=net|domain=' | tail -n 3
+
+[ "${ok:-0}" = 1 ] && [ "${denied:-0}" = 1 ] && { say "OK: one exchange allowed, one denied"; exit 0; }
+say "UNEXPECTED result"
+exit 1

@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Summarise one test boot: KUnit results from the console, kselftest
+results from the result port, both parsed with the kernel's own KTAP
+parser (tools/testing/kunit/kunit_parser.py).
+
+    ws/report.py SRC_DIR RUN_DIR [KNOWN_FAILURES]
+
+Prints one line per suite and ends with "N passed, N failed, N skipped".
+Exits 1 on any failure: a failed case, a suite that printed nothing or
+did not finish, a crash or a timeout.  KNOWN_FAILURES lists
+"suite.case  reason" lines for cases that cannot pass in this VM; they
+are reported (with their reason) and not counted as failures.
+"""
+import io
+import os
+import re
+import sys
+
+
+def leaves(test, path=()):
+    """Yield (path, status) for every test case (a test without subtests)."""
+    if not test.subtests:
+        yield path, test.status
+        return
+    for sub in test.subtests:
+        yield from leaves(sub, path + (sub.name,))
+
+
+def parse(kunit_parser, lines):
+    """Parse KTAP lines; return (test, errors) without printing."""
+    from kunit_printer import Printer
+    printer = Printer(print=False, output=io.StringIO())
+    test = kunit_parser.parse_run_tests(lines, printer)
+    return test
+
+
+def main():
+    src, run = sys.argv[1], sys.argv[2]
+    known = {}
+    if len(sys.argv) > 3 and os.path.exists(sys.argv[3]):
+        for line in open(sys.argv[3]):
+            line = line.strip()
+            if line and not line.startswith('#'):
+                name, _, why = line.partition(' ')
+                known[name] = why.strip()
+    sys.path.insert(0, os.path.join(src, 'tools/testing/kunit'))
+    import kunit_parser
+    from kunit_parser import TestStatus
+
+    def read(name):
+        try:
+            with open(os.path.join(run, name), errors='replace') as f:
+                return [l.rstrip('\r\n').replace('\r', '') for l in f]
+        except FileNotFoundError:
+            return []
+
+    console, out = read('console.log'), read('out.log')
+    totals = {'passed': 0, 'failed': 0, 'skipped': 0}
+    problems = []
+    rows = []
+
+    def account(suite, test, crashed=None):
+        p = f = s = 0
+        for path, status in leaves(test):
+            name = suite + '.' + '.'.join(path) if path else suite
+            if status == TestStatus.SUCCESS:
+                p += 1
+            elif status == TestStatus.SKIPPED:
+                s += 1
+            elif name in known:
+                s += 1
+                problems.append(f'  known: {name}: {known[name]}')
+            else:
+                f += 1
+                problems.append(f'  FAIL: {name} ({status.name})')
+        if test.counts.errors and not crashed:
+            f += 1
+            problems.append(f'  FAIL: {suite}: {test.counts.errors} KTAP error(s)')
+        if p + f + s == 0 and not crashed:
+            crashed = 'no test result'
+        if crashed:
+            f += 1
+            problems.append(f'  FAIL: {suite}: {crashed}')
+        totals['passed'] += p
+        totals['failed'] += f
+        totals['skipped'] += s
+        rows.append((suite, p, f, s))
+
+    # --- KUnit: every suite the kernel ran at boot.
+    kunit = parse(kunit_parser, console)
+    if kunit.name == '<missing>' or not kunit.subtests:
+        account('kunit', kunit, 'no KUnit output on the console')
+    else:
+        for suite in kunit.subtests:
+            account('kunit:' + suite.name, suite)
+
+    # --- kselftests: the blocks between @@LL-BEGIN and @@LL-END.
+    expected = []
+    tests_file = os.path.join(run, 'TESTS')
+    blocks, cur = {}, None
+    for line in out:
+        m = re.match(r'@@LL-BEGIN (\S+)', line)
+        if m:
+            cur = m.group(1)
+            blocks[cur] = {'lines': [], 'rc': None}
+            expected.append(cur)
+            continue
+        m = re.match(r'@@LL-END (\S+) (\d+)', line)
+        if m and cur:
+            blocks[cur]['rc'] = int(m.group(2))
+            cur = None
+            continue
+        if cur:
+            blocks[cur]['lines'].append(line)
+    if os.path.exists(tests_file):
+        expected = open(tests_file).read().split()
+    if not expected:
+        account('kselftest', kunit_parser.Test(), 'no kselftest ran')
+    for name in expected:
+        b = blocks.get(name)
+        suite = 'kselftest:landlock:' + name
+        if b is None:
+            account(suite, kunit_parser.Test(), 'never started')
+            continue
+        test = parse(kunit_parser, b['lines'])
+        crashed = None
+        if b['rc'] is None:
+            crashed = 'did not finish (guest crash or timeout)'
+        elif b['rc'] == 124:
+            crashed = 'timed out'
+        elif b['rc'] not in (0, 4):  # 4: KSFT_SKIP
+            if not any(st not in (TestStatus.SUCCESS, TestStatus.SKIPPED)
+                       for _, st in leaves(test)):
+                crashed = f'exit status {b["rc"]}'
+        account(suite, test, crashed)
+
+    if any('@@LL-TIMEOUT' in l for l in out):
+        problems.append('  FAIL: the guest timed out')
+        totals['failed'] += 1
+    for l in console:
+        if re.search(r'Kernel panic|BUG:|WARNING:|Oops', l):
+            problems.append('  FAIL: kernel: ' + l.strip())
+            totals['failed'] += 1
+            break
+
+    width = max(len(r[0]) for r in rows)
+    for suite, p, f, s in rows:
+        print(f'{suite:<{width}}  {p:4d} passed  {f:3d} failed  {s:3d} skipped')
+    for line in problems:
+        print(line)
+    print(f"{totals['passed']} passed, {totals['failed']} failed, "
+          f"{totals['skipped']} skipped")
+    return 1 if totals['failed'] else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
