@@ -48,7 +48,7 @@ check: build
 
 vm: build
 	@test -n "$(CMD)" || { echo "usage: make vm CMD='...' [DIR=path] [STOCK=1]" >&2; exit 2; }
-	@ws/vm.sh $(KIND) vm '$(subst ','\'',$(CMD))' '$(DIR)'
+	@ws/vm.sh $(KIND) vm '$(subst ','\'',$(value CMD))' '$(DIR)'
 
 run: build
 	@ws/vm.sh $(KIND) vm 'sh ./demo.sh' '$(CURDIR)/ws/demo'

@@ -58,6 +58,7 @@ def main():
     console, out = read('console.log'), read('out.log')
     totals = {'passed': 0, 'failed': 0, 'skipped': 0}
     problems = []
+    skipped = []
     rows = []
 
     def account(suite, test, crashed=None):
@@ -68,6 +69,7 @@ def main():
                 p += 1
             elif status == TestStatus.SKIPPED:
                 s += 1
+                skipped.append(f'  skip: {name}')
             elif name in known:
                 s += 1
                 problems.append(f'  known: {name}: {known[name]}')
@@ -147,6 +149,15 @@ def main():
     width = max(len(r[0]) for r in rows)
     for suite, p, f, s in rows:
         print(f'{suite:<{width}}  {p:4d} passed  {f:3d} failed  {s:3d} skipped')
+    # Skip reasons, as the tests gave them.
+    reasons = {}
+    for line in out:
+        m = re.match(r'ok \d+ (\S+) # SKIP (.*)', line)
+        if m:
+            reasons[m.group(1)] = m.group(2)
+    for line in skipped:
+        why = next((r for n, r in reasons.items() if line.endswith('.' + n)), '')
+        print(line + (f' ({why})' if why else ''))
     for line in problems:
         print(line)
     print(f"{totals['passed']} passed, {totals['failed']} failed, "

@@ -30,8 +30,11 @@ trap 'rm -rf "$run"' EXIT
 # boot ACCEL MODE TIMEOUT INITRD [EXTRA_QEMU_ARGS...]: console in
 # $run/console.log, results in $run/out.log.
 boot() {
-	local accel=$1 m=$2 t=$3 initrd=$4
+	local accel=$1 m=$2 t=$3 initrd=$4 extra=
 	shift 4
+	# The tests switch audit on and off themselves; elsewhere, audit
+	# records of denials are worth seeing.
+	[ "$m" = vm ] && extra=audit=1
 	local cpu=max
 	[ "$accel" = kvm ] && cpu=host
 	: >"$run/console.log"
@@ -40,7 +43,7 @@ boot() {
 		-accel "$accel" -cpu "$cpu" -smp 2 -m 2G -no-reboot \
 		-display none -monitor none -nodefaults -vga none \
 		-kernel "$kernel" -initrd "$initrd" \
-		-append "console=ttyS0 panic=-1 oops=panic loglevel=6 ll.mode=$m" \
+		-append "console=ttyS0 panic=-1 oops=panic loglevel=7 ll.mode=$m $extra" \
 		-serial "file:$run/console.log" -serial "file:$run/out.log" \
 		"$@" </dev/null
 }
