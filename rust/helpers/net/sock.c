@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: GPL-2.0
+
+#include <net/sock.h>
+
+#ifdef CONFIG_NET
+
+__rust_helper bool rust_helper_lock_sock_fast(struct sock *sk)
+{
+	return lock_sock_fast(sk);
+}
+
+__rust_helper void rust_helper_unlock_sock_fast(struct sock *sk, bool slow)
+{
+	unlock_sock_fast(sk, slow);
+}
+
+__rust_helper bool rust_helper_sk_is_tcp(const struct sock *sk)
+{
+	return sk_is_tcp(sk);
+}
+
+__rust_helper bool rust_helper_sk_is_udp(const struct sock *sk)
+{
+	return sk_is_udp(sk);
+}
+
+#endif

@@ -1,0 +1,376 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Read-only views of sockets, socket addresses and message headers.
+//!
+//! These views are meant for code that is called by the networking core with raw pointers, such
+//! as LSM socket hooks: they expose the few fields such code needs to read, with the same access
+//! rules as the C code (`READ_ONCE()` where the field may change concurrently, socket lock where
+//! needed), and they are the only place where the (pointer, length) pair describing a socket
+//! address is turned into a byte slice.
+//!
+//! C headers: [`include/linux/net.h`](srctree/include/linux/net.h),
+//! [`include/linux/socket.h`](srctree/include/linux/socket.h) and
+//! [`include/net/sock.h`](srctree/include/net/sock.h).
+
+use crate::{
+    bindings,
+    ffi::c_int,
+    types::Opaque, //
+};
+
+/// Size of `struct sockaddr_storage`, the largest socket address the kernel copies from user
+/// space (see `move_addr_to_kernel()` and `copy_msghdr_from_user()`).
+pub const SOCKADDR_STORAGE_SIZE: usize = 128;
+
+crate::static_assert!(
+    core::mem::size_of::<bindings::__kernel_sockaddr_storage>() == SOCKADDR_STORAGE_SIZE
+);
+
+/// Wraps the kernel's `struct sock`, the network layer representation of a socket.
+///
+/// Only read accessors are provided.
+///
+/// # Invariants
+///
+/// The wrapped `struct sock` is valid (allocated and initialised) for the lifetime of any
+/// reference to this type.
+#[repr(transparent)]
+pub struct Sock(Opaque<bindings::sock>);
+
+impl Sock {
+    /// Creates a reference to a [`Sock`] from a valid pointer.
+    ///
+    /// # Safety
+    ///
+    /// The caller must ensure that `ptr` is valid and remains valid for the lifetime of the
+    /// returned [`Sock`] reference.
+    #[inline]
+    pub unsafe fn from_raw<'a>(ptr: *const bindings::sock) -> &'a Sock {
+        // INVARIANT: The safety requirements guarantee that `ptr` is valid for `'a`.
+        // SAFETY: The safety requirements guarantee the validity of the dereference, while the
+        // `Sock` type being transparent makes the cast ok.
+        unsafe { &*ptr.cast() }
+    }
+
+    /// Returns a raw pointer to the inner `struct sock`.
+    #[inline]
+    pub fn as_ptr(&self) -> *mut bindings::sock {
+        self.0.get()
+    }
+
+    /// Returns the address family of the socket (`sk_family`).
+    ///
+    /// This is a `READ_ONCE()`: the family of an unlocked socket may change concurrently, e.g.
+    /// from `AF_INET6` to `AF_INET` with `setsockopt(IPV6_ADDRFORM)`, so two calls may return
+    /// different values.
+    #[inline]
+    pub fn family(&self) -> u16 {
+        let sk = self.as_ptr();
+        // This `read_volatile` is intended to correspond to a READ_ONCE call, matching the
+        // WRITE_ONCE() of the writers (e.g. IPV6_ADDRFORM).
+        //
+        // SAFETY: `sk` is valid by the type invariant, hence the field pointer is valid and
+        // aligned for a read.
+        //
+        // FIXME(read_once): Replace with `read_once` when available on the Rust side.
+        unsafe { (&raw const (*sk).__sk_common.skc_family).read_volatile() }
+    }
+
+    /// Returns the socket type (`sk_type`, e.g. `SOCK_STREAM`).
+    #[inline]
+    pub fn sk_type(&self) -> u16 {
+        // SAFETY: `self.0` is valid by the type invariant.  `sk_type` is set when the socket is
+        // created and read without synchronisation by the C code as well.
+        unsafe { (*self.as_ptr()).sk_type }
+    }
+
+    /// Returns the socket protocol (`sk_protocol`, e.g. `IPPROTO_TCP`).
+    #[inline]
+    pub fn protocol(&self) -> u16 {
+        // SAFETY: `self.0` is valid by the type invariant.  `sk_protocol` is set when the socket
+        // is created and read without synchronisation by the C code as well.
+        unsafe { (*self.as_ptr()).sk_protocol }
+    }
+
+    /// Returns whether this is a TCP socket, with the semantics of the C `sk_is_tcp()`.
+    ///
+    /// That is, an `AF_INET` or `AF_INET6` (read once) socket of type `SOCK_STREAM` and protocol
+    /// `IPPROTO_TCP`.
+    #[inline]
+    pub fn is_tcp(&self) -> bool {
+        // SAFETY: `self.0` is valid by the type invariant.
+        unsafe { bindings::sk_is_tcp(self.as_ptr()) }
+    }
+
+    /// Returns whether this is a UDP socket, with the semantics of the C `sk_is_udp()`.
+    ///
+    /// That is, an `AF_INET` or `AF_INET6` (read once) socket of type `SOCK_DGRAM` and protocol
+    /// `IPPROTO_UDP`.
+    #[inline]
+    pub fn is_udp(&self) -> bool {
+        // SAFETY: `self.0` is valid by the type invariant.
+        unsafe { bindings::sk_is_udp(self.as_ptr()) }
+    }
+
+    /// Returns the bound local port of an inet socket (`inet_sk(sk)->inet_num`, host byte order),
+    /// or 0 if none is bound.
+    ///
+    /// The value is read while holding the socket lock (`lock_sock_fast()`), which excludes
+    /// transient values written by the port allocation code (e.g. `udp_lib_get_port()` writes
+    /// `inet_num` and reverts it to 0 if a reuseport bind fails).  The result is meaningless for
+    /// non-inet sockets.
+    ///
+    /// # Context
+    ///
+    /// Process context: the socket lock may be taken in its slow (sleeping) variant.
+    #[cfg(CONFIG_INET)]
+    pub fn locked_inet_num(&self) -> u16 {
+        let sk = self.as_ptr();
+
+        // SAFETY: `sk` is valid by the type invariant.  The lock is released below, on the only
+        // path out of this function.
+        let slow = unsafe { bindings::lock_sock_fast(sk) };
+
+        // `inet_num` is `sk.__sk_common.skc_num` (cf. `struct inet_sock`), which is the same
+        // memory as `skc_num` in the `struct sock` at the start of the `struct inet_sock`.
+        //
+        // SAFETY: `sk` is valid by the type invariant, and its lock is held, which serialises
+        // this read with the writers of `skc_num` (which hold the socket lock too).  The union
+        // fields are plain integers, so reading any of them is defined.
+        let num = unsafe { (*sk).__sk_common.__bindgen_anon_3.__bindgen_anon_1.skc_num };
+
+        // SAFETY: `sk` is valid, and its lock was taken above by `lock_sock_fast()` which
+        // returned `slow`.
+        unsafe { bindings::unlock_sock_fast(sk, slow) };
+
+        num
+    }
+}
+
+/// Wraps the kernel's `struct socket`, the BSD socket layer representation of a socket.
+///
+/// # Invariants
+///
+/// For the lifetime of any reference to this type, the wrapped `struct socket` is valid and its
+/// `sk` field points to a valid `struct sock` that is not replaced.
+#[repr(transparent)]
+pub struct Socket(Opaque<bindings::socket>);
+
+impl Socket {
+    /// Creates a reference to a [`Socket`] from a valid pointer.
+    ///
+    /// # Safety
+    ///
+    /// The caller must ensure that, for the lifetime `'a`:
+    /// - `ptr` is valid,
+    /// - `(*ptr).sk` is non-null, valid, and not changed.
+    ///
+    /// This is the case in socket LSM hooks such as `socket_bind`, `socket_connect` and
+    /// `socket_sendmsg`, which are called with a reference on the socket's file.
+    #[inline]
+    pub unsafe fn from_raw<'a>(ptr: *const bindings::socket) -> &'a Socket {
+        // INVARIANT: Guaranteed by the safety requirements.
+        // SAFETY: The safety requirements guarantee the validity of the dereference, while the
+        // `Socket` type being transparent makes the cast ok.
+        unsafe { &*ptr.cast() }
+    }
+
+    /// Returns a raw pointer to the inner `struct socket`.
+    #[inline]
+    pub fn as_ptr(&self) -> *mut bindings::socket {
+        self.0.get()
+    }
+
+    /// Returns the network layer representation of this socket (`sock->sk`).
+    #[inline]
+    pub fn sk(&self) -> &Sock {
+        // SAFETY: `self.0` is valid by the type invariant.
+        let sk = unsafe { (*self.as_ptr()).sk };
+        // SAFETY: By the type invariant, `sk` is valid and not replaced for as long as `self` is
+        // borrowed, which bounds the lifetime of the returned reference.
+        unsafe { Sock::from_raw(sk) }
+    }
+}
+
+/// A read-only view of a socket address, as given to `bind(2)`, `connect(2)` or `sendmsg(2)`.
+///
+/// The view keeps the length as given by the caller (`addrlen`), which may be negative or larger
+/// than the bytes actually readable, and a byte slice bounded to what can be read.
+///
+/// # Invariants
+///
+/// `bytes` holds the first `min(max(addrlen, 0), SOCKADDR_STORAGE_SIZE)` bytes of the address,
+/// except when the view was built from a null pointer, in which case `bytes` is empty.
+#[derive(Clone, Copy)]
+pub struct SockAddrRef<'a> {
+    bytes: &'a [u8],
+    addrlen: c_int,
+}
+
+impl<'a> SockAddrRef<'a> {
+    /// Creates a view of the socket address `addr` of claimed length `addrlen`.
+    ///
+    /// At most [`SOCKADDR_STORAGE_SIZE`] bytes are covered by the view, which is the size of the
+    /// kernel buffer socket addresses are copied into, and nothing is covered if `addrlen` is not
+    /// positive or `addr` is null.
+    ///
+    /// # Safety
+    ///
+    /// If `addr` is not null, it must be valid for reads of
+    /// `min(max(addrlen, 0), SOCKADDR_STORAGE_SIZE)` initialised bytes, which must not be written
+    /// during `'a`.
+    ///
+    /// This is the case for the addresses given to the socket LSM hooks: they are kernel copies
+    /// of `addrlen` bytes made by `move_addr_to_kernel()` or `copy_msghdr_from_user()` (which
+    /// reject or truncate lengths larger than [`SOCKADDR_STORAGE_SIZE`]), or buffers provided by
+    /// in-kernel callers.
+    #[inline]
+    pub unsafe fn from_raw(addr: *const bindings::sockaddr, addrlen: c_int) -> Self {
+        let len = usize::try_from(addrlen)
+            .unwrap_or(0)
+            .min(SOCKADDR_STORAGE_SIZE);
+        let bytes = if addr.is_null() {
+            &[]
+        } else {
+            // SAFETY: `addr` is not null, and the safety requirements guarantee that it is valid
+            // for reads of `len` initialised bytes that are not written during `'a`.  `u8` has no
+            // alignment requirement, and `len` is at most `SOCKADDR_STORAGE_SIZE`, which is far
+            // below `isize::MAX`.
+            unsafe { core::slice::from_raw_parts(addr.cast::<u8>(), len) }
+        };
+
+        // INVARIANT: `bytes` holds the first `len` bytes of the address, or is empty for a null
+        // `addr`.
+        Self { bytes, addrlen }
+    }
+
+    /// Creates a view of a socket address held in a byte slice, with `addrlen` being the length
+    /// of the slice (truncated to [`SOCKADDR_STORAGE_SIZE`]).
+    #[inline]
+    pub fn from_bytes(bytes: &'a [u8]) -> Self {
+        let bytes = &bytes[..bytes.len().min(SOCKADDR_STORAGE_SIZE)];
+
+        // INVARIANT: `bytes.len()` is at most `SOCKADDR_STORAGE_SIZE`, so it fits in a `c_int`
+        // and `bytes` holds the first `addrlen` bytes.
+        Self {
+            bytes,
+            addrlen: bytes.len() as c_int,
+        }
+    }
+
+    /// Returns the readable bytes of the address.
+    ///
+    /// Their number may be lower than [`Self::addrlen`] (see the type's invariants).
+    #[inline]
+    pub fn as_bytes(&self) -> &'a [u8] {
+        self.bytes
+    }
+
+    /// Returns the length of the address as given by the caller.
+    #[inline]
+    pub fn addrlen(&self) -> c_int {
+        self.addrlen
+    }
+
+    /// Returns the address family (`sa_family`), or `None` if fewer than 2 bytes are readable.
+    #[inline]
+    pub fn family(&self) -> Option<u16> {
+        match self.bytes {
+            [b0, b1, ..] => Some(u16::from_ne_bytes([*b0, *b1])),
+            _ => None,
+        }
+    }
+
+    /// Returns a pointer to the start of the address, e.g. to pass it back to C code along with
+    /// [`Self::addrlen`].
+    ///
+    /// This is the pointer the view was created from, unless that pointer was null (the returned
+    /// pointer is then dangling).
+    #[inline]
+    pub fn as_ptr(&self) -> *const bindings::sockaddr {
+        self.bytes.as_ptr().cast()
+    }
+}
+
+/// A zero-initialised `struct sockaddr_storage`, e.g. to synthesise an address.
+#[repr(C, align(8))]
+pub struct SockAddrStorage([u8; SOCKADDR_STORAGE_SIZE]);
+
+crate::static_assert!(
+    core::mem::align_of::<SockAddrStorage>()
+        >= core::mem::align_of::<bindings::__kernel_sockaddr_storage>()
+);
+
+impl SockAddrStorage {
+    /// Creates an all-zero socket address of family `family` (i.e. port 0 and wildcard address
+    /// for `AF_INET` and `AF_INET6`).
+    #[inline]
+    pub fn with_family(family: u16) -> Self {
+        let mut bytes = [0u8; SOCKADDR_STORAGE_SIZE];
+        bytes[..2].copy_from_slice(&family.to_ne_bytes());
+        Self(bytes)
+    }
+
+    /// Returns a view of the whole storage, i.e. with `addrlen` equal to
+    /// `sizeof(struct sockaddr_storage)`.
+    #[inline]
+    pub fn as_addr(&self) -> SockAddrRef<'_> {
+        SockAddrRef::from_bytes(&self.0)
+    }
+}
+
+/// Wraps the kernel's `struct msghdr`, as given to `sendmsg`-like operations.
+///
+/// # Invariants
+///
+/// For the lifetime of any reference to this type:
+/// - the wrapped `struct msghdr` is valid and its `msg_name`, `msg_namelen` and `msg_flags`
+///   fields are not written,
+/// - if `msg_name` is not null, it points to a kernel buffer valid for reads of
+///   `min(max(msg_namelen, 0), SOCKADDR_STORAGE_SIZE)` initialised bytes, which are not written.
+#[repr(transparent)]
+pub struct MsgHdr(Opaque<bindings::msghdr>);
+
+impl MsgHdr {
+    /// Creates a reference to a [`MsgHdr`] from a valid pointer.
+    ///
+    /// # Safety
+    ///
+    /// The caller must ensure that, for the lifetime `'a`:
+    /// - `ptr` is valid and its `msg_name`, `msg_namelen` and `msg_flags` fields are not written,
+    /// - if `msg_name` is not null, it points to a kernel buffer valid for reads of
+    ///   `min(max(msg_namelen, 0), SOCKADDR_STORAGE_SIZE)` initialised bytes, which are not
+    ///   written.
+    ///
+    /// This is the case in the `socket_sendmsg` LSM hook, see `__sock_sendmsg()`.
+    #[inline]
+    pub unsafe fn from_raw<'a>(ptr: *const bindings::msghdr) -> &'a MsgHdr {
+        // INVARIANT: Guaranteed by the safety requirements.
+        // SAFETY: The safety requirements guarantee the validity of the dereference, while the
+        // `MsgHdr` type being transparent makes the cast ok.
+        unsafe { &*ptr.cast() }
+    }
+
+    /// Returns the message flags (`msg_flags`, e.g. `MSG_FASTOPEN`).
+    #[inline]
+    pub fn flags(&self) -> u32 {
+        // SAFETY: `self.0` is valid and `msg_flags` is not written, by the type invariant.
+        unsafe { (*self.0.get()).msg_flags }
+    }
+
+    /// Returns the destination address (`msg_name` and `msg_namelen`), or `None` if `msg_name` is
+    /// null.
+    #[inline]
+    pub fn name(&self) -> Option<SockAddrRef<'_>> {
+        let msg = self.0.get();
+        // SAFETY: `msg` is valid and these fields are not written, by the type invariant.
+        let (name, namelen) = unsafe { ((*msg).msg_name, (*msg).msg_namelen) };
+        if name.is_null() {
+            return None;
+        }
+        // SAFETY: By the type invariant, the non-null `name` is valid for reads of the number of
+        // bytes required by `SockAddrRef::from_raw()`, which are not written while `self` is
+        // borrowed.
+        Some(unsafe { SockAddrRef::from_raw(name.cast::<bindings::sockaddr>(), namelen) })
+    }
+}
