@@ -308,7 +308,7 @@ fn connect_may_autobind(family: Option<u16>, addrlen: c_int) -> bool {
     // The C code compares `addrlen` to `offsetofend(struct sockaddr, sa_family)` as a `size_t`,
     // so negative lengths (only possible for in-kernel callers) pass this check.  Their
     // `sa_family` is not readable here, and they are conservatively treated as non-AF_UNSPEC.
-    let long_enough = addrlen < 0 || addrlen >= SA_FAMILY_END;
+    let long_enough = !(0..SA_FAMILY_END).contains(&addrlen);
     long_enough && family != Some(AF_UNSPEC)
 }
 
