@@ -86,8 +86,10 @@ const struct landlock_cred_security *landlock_net_rs_get_subject(u32 access);
 int landlock_net_rs_check_port(const struct landlock_cred_security *subject,
 			       const struct landlock_net_rs_request *req);
 
-int landlock_net_rs_deny(const struct landlock_cred_security *subject,
-			 const struct landlock_net_rs_request *req);
+u32 *landlock_net_rs_sock_state(const struct sock *sk);
+
+int landlock_net_rs_deny_addrform(const struct landlock_cred_security *subject,
+				  const struct sock *sk);
 
 /* Implemented in Rust (net_rs.rs), registered as LSM hooks by net.c. */
 
@@ -99,5 +101,9 @@ int landlock_rs_socket_connect(struct socket *sock, struct sockaddr *address,
 
 int landlock_rs_socket_sendmsg(struct socket *sock, struct msghdr *msg,
 			       int size);
+
+int landlock_rs_socket_setsockopt(struct socket *sock, int level, int optname);
+
+void landlock_rs_sk_clone_security(const struct sock *sk, struct sock *newsk);
 
 #endif /* _SECURITY_LANDLOCK_NET_RS_H */

@@ -24,7 +24,12 @@ use kernel::{
         SockAddrStorage,
         Socket, //
     },
-    prelude::*, //
+    prelude::*,
+    sync::atomic::{
+        Atomic,
+        Full,
+        Relaxed, //
+    }, //
 };
 
 /// Log prefix for the `pr_*!` macros, which are only used by the KUnit tests.
@@ -155,9 +160,10 @@ enum Decision<'a> {
     Allow,
     /// Allowed if the domain allows the port.
     Check(Request<'a>),
-    /// Denied (and logged) without checking any rule: explicit `AF_UNSPEC` destination for a UDP
-    /// datagram on an IPv6 socket.
-    DenyUnspec,
+    /// Explicit `AF_UNSPEC` destination for a UDP datagram on an IPv6 socket: "no address" for
+    /// the IPv6 stack, but an IPv4 destination if the socket becomes IPv4 under us.  Decided by
+    /// the ADDRFORM protocol, see [`SockState`].
+    UnspecOnInet6,
 }
 
 /// Returns the `N` bytes at `offset` in `addr`.
@@ -234,14 +240,12 @@ fn parse(
                     return Ok(Decision::Allow)
                 }
                 NetAccess::ConnectSendUdp => {
-                    // We cannot allow sending UDP datagrams to an explicit AF_UNSPEC address on
-                    // IPv6 sockets, even if AF_UNSPEC is treated as "no address" on such
-                    // sockets (so it should always be allowed).  That's because the socket's
-                    // family can change under our feet (if another thread calls
-                    // setsockopt(IPV6_ADDRFORM)) to IPv4, which would then treat AF_UNSPEC as
-                    // AF_INET.
+                    // IPv6 sockets treat an AF_UNSPEC destination as "no address", but the
+                    // socket's family can change under our feet (if another thread calls
+                    // setsockopt(IPV6_ADDRFORM)) to IPv4, which would then treat it as AF_INET.
+                    // The caller resolves this with the socket's state.
                     if sock_family == AF_INET6 {
-                        return Ok(Decision::DenyUnspec);
+                        return Ok(Decision::UnspecOnInet6);
                     }
                 }
                 NetAccess::BindTcp | NetAccess::BindUdp => {
@@ -274,6 +278,23 @@ fn parse(
             // AF_UNSPEC is treated as AF_INET only in bind(AF_UNSPEC+INADDR_ANY) on IPv4
             // sockets and when sending to AF_UNSPEC addresses on IPv4 sockets.
             parse_in(addr, addrlen)?
+        }
+        AF_INET if sock_family == AF_INET6 && access == NetAccess::ConnectSendUdp => {
+            // Dual-stack: an IPv6 UDP socket connects or sends to an IPv4 destination as an
+            // IPv4 socket would (cf. udpv6_pre_connect() and udpv6_sendmsg()), so the port is
+            // checked as an IPv4 one.  A v6-only socket, or an address too short for
+            // struct sockaddr_in, is rejected by the stack whatever the port: let it give its
+            // own error.  This stays true if the socket becomes IPv4 under us.
+            if addrlen < SOCKADDR_IN_LEN {
+                return Ok(Decision::Allow);
+            }
+            let (port, ip) = parse_in(addr, addrlen)?;
+            return Ok(Decision::Check(Request {
+                family: AF_INET,
+                port,
+                addr: ip,
+                intent: Intent::Dst,
+            }));
         }
         AF_INET => parse_in(addr, addrlen)?,
         #[cfg(CONFIG_IPV6)]
@@ -312,6 +333,156 @@ fn connect_may_autobind(family: Option<u16>, addrlen: c_int) -> bool {
     long_enough && family != Some(AF_UNSPEC)
 }
 
+/// Landlock's state of a socket: one `u32` in the socket's LSM blob (`lbs_sock`).
+///
+/// # Layout
+///
+/// The word is zeroed by the LSM core when the socket is allocated (`lsm_sk_alloc()`), and its
+/// bits are only ever set, never cleared, for the life of the socket:
+///
+/// - [`Self::PORT_PINNED`]: the socket has a local port that it keeps until it is released, i.e.
+///   `inet_num != 0` with `SOCK_BINDPORT_LOCK` (an explicit `bind(2)` to a non-zero port), as
+///   observed under the socket lock by the `socket_connect` or `socket_sendmsg` hook of a task
+///   whose domain handles `LANDLOCK_ACCESS_NET_BIND_UDP`.  Such a socket cannot autobind any more,
+///   so these hooks skip the autobind check, and the socket lock, with one atomic load.
+///   Autobound ports (and ports bound to 0) are not pinned: a disconnect releases them (cf.
+///   `__udp_disconnect()`), and the next connect or send autobinds again.
+/// - [`Self::ADDRFORM`]: `setsockopt(IPV6_ADDRFORM)` was called on this IPv6 UDP socket, by any
+///   task, whether or not the conversion to IPv4 then succeeded.  Set by the `socket_setsockopt`
+///   hook before the conversion can happen.
+/// - [`Self::UNSPEC_SENT`]: a task whose domain handles `LANDLOCK_ACCESS_NET_CONNECT_SEND_UDP`
+///   sent a datagram to an explicit `AF_UNSPEC` destination on this IPv6 UDP socket, and it was
+///   allowed as "no address".  Set by the `socket_sendmsg` hook.
+///
+/// `sk_clone_security` copies the word, except [`Self::PORT_PINNED`]: a clone does not inherit
+/// `SOCK_BINDPORT_LOCK` (cf. `sk_clone_lock()`).
+///
+/// # The ADDRFORM protocol
+///
+/// An IPv6 UDP socket treats an `AF_UNSPEC` destination as "no address" (the connected peer,
+/// already checked by `socket_connect`, or `EDESTADDRREQ`), but an IPv4 one treats it as
+/// `AF_INET`, and `IPV6_ADDRFORM` turns the former into the latter at any time, the socket being
+/// unlocked in `socket_sendmsg`.  Allowing such a send without checking any port is only safe if
+/// the socket cannot become IPv4 before the stack reads its family.  So:
+///
+/// - `socket_sendmsg` sets [`Self::UNSPEC_SENT`] and reads [`Self::ADDRFORM`] in the same atomic
+///   read-modify-write: if it is set, the destination is checked as `AF_INET`; otherwise it is
+///   allowed as "no address".
+/// - `socket_setsockopt(IPV6_ADDRFORM)` sets [`Self::ADDRFORM`] and reads [`Self::UNSPEC_SENT`]
+///   in the same way: if it is set, the conversion is denied (with the `net.ipv6_addrform_udp`
+///   blocker) to a task whose domain handles `LANDLOCK_ACCESS_NET_CONNECT_SEND_UDP`.
+///
+/// Both read-modify-writes are on the same word, so they are totally ordered: the later one
+/// always sees the earlier one's bit.  Either the send is checked as `AF_INET`, or the
+/// conversion is denied, or both; a datagram can never reach an unchecked IPv4 port.  No other
+/// ordering is needed, and a send that finds [`Self::UNSPEC_SENT`] already set may skip the write
+/// (a load that sees it set is ordered after the write that set it).  The price of this
+/// simplicity is that the flags are sticky: once an `AF_UNSPEC` send was allowed on a socket, a
+/// sandboxed task can no longer convert it, and once a conversion was attempted, `AF_UNSPEC`
+/// destinations are checked as `AF_INET` even if the socket stayed IPv6.
+///
+/// A task whose domain does not handle the right may still convert the socket: it could send to
+/// any port itself, and Landlock does not restrict it.
+struct SockState<'a>(&'a Atomic<u32>);
+
+/// How to treat an explicit `AF_UNSPEC` destination on an IPv6 UDP socket.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum UnspecAs {
+    /// As the IPv6 stack does: no address.
+    NoAddress,
+    /// As an `AF_INET` destination (`struct sockaddr_in` layout).
+    Inet,
+}
+
+impl<'a> SockState<'a> {
+    const PORT_PINNED: u32 = 1 << 0;
+    const ADDRFORM: u32 = 1 << 1;
+    const UNSPEC_SENT: u32 = 1 << 2;
+    /// Bits that a clone inherits.
+    const CLONED: u32 = Self::ADDRFORM | Self::UNSPEC_SENT;
+
+    /// Returns the state of `sk`.
+    fn of(sk: &'a Sock) -> Self {
+        // SAFETY: `sk` is valid, and this only computes the address of its Landlock blob.
+        let ptr = unsafe { bindings::landlock_net_rs_sock_state(sk.as_ptr()) };
+        // SAFETY: The blob is allocated with the socket and freed with it, so it lives as long as
+        // `sk` is borrowed; it is aligned (LSM blob offsets are aligned to pointers), initialised
+        // (zeroed), and only accessed through this type, with atomic operations, so there is no
+        // data race.
+        Self(unsafe { Atomic::from_ptr(ptr) })
+    }
+
+    /// Sets `bits` and returns the previous value of the word.
+    fn set(&self, bits: u32) -> u32 {
+        let mut old = self.0.load(Relaxed);
+        while old & bits != bits {
+            match self.0.cmpxchg(old, old | bits, Full) {
+                Ok(_) => break,
+                Err(cur) => old = cur,
+            }
+        }
+        old
+    }
+
+    /// Returns whether the socket is known to keep its local port.
+    fn port_pinned(&self) -> bool {
+        self.0.load(Relaxed) & Self::PORT_PINNED != 0
+    }
+
+    /// Records that the socket keeps its local port.
+    fn pin_port(&self) {
+        self.set(Self::PORT_PINNED);
+    }
+
+    /// The `socket_sendmsg` side of the ADDRFORM protocol.
+    fn send_unspec(&self) -> UnspecAs {
+        unspec_as(self.set(Self::UNSPEC_SENT))
+    }
+
+    /// The `socket_setsockopt(IPV6_ADDRFORM)` side of the ADDRFORM protocol: returns whether a
+    /// task whose domain handles `LANDLOCK_ACCESS_NET_CONNECT_SEND_UDP` must be denied.
+    fn convert(&self) -> bool {
+        addrform_conflicts(self.set(Self::ADDRFORM))
+    }
+
+    /// Copies the inheritable state to a clone.
+    fn clone_to(&self, new: &SockState<'_>) {
+        new.0.store(self.0.load(Relaxed) & Self::CLONED, Relaxed);
+    }
+}
+
+/// Decides how an `AF_UNSPEC` destination is treated, given the state word before the send set
+/// [`SockState::UNSPEC_SENT`].
+fn unspec_as(prev: u32) -> UnspecAs {
+    if prev & SockState::ADDRFORM != 0 {
+        UnspecAs::Inet
+    } else {
+        UnspecAs::NoAddress
+    }
+}
+
+/// Decides whether an `IPV6_ADDRFORM` conversion conflicts with an allowed `AF_UNSPEC` send, given
+/// the state word before the conversion set [`SockState::ADDRFORM`].
+fn addrform_conflicts(prev: u32) -> bool {
+    prev & SockState::UNSPEC_SENT != 0
+}
+
+/// Returns whether a socket with this local port keeps it until it is released.
+fn is_pinned(port: kernel::net::socket::LocalPort) -> bool {
+    port.num != 0 && port.user_locked
+}
+
+/// Checks that the current task may convert the IPv6 UDP socket `sk` to IPv4.
+fn check_addrform(sk: &Sock) -> Result {
+    if !SockState::of(sk).convert() {
+        return Ok(());
+    }
+    match Subject::get(NetAccess::ConnectSendUdp) {
+        Some(subject) => subject.deny_addrform(sk),
+        None => Ok(()),
+    }
+}
+
 /// Landlock credential of the current task, whose domain handles some network access right.
 ///
 /// # Invariants
@@ -342,38 +513,39 @@ impl Subject {
         to_result(unsafe { bindings::landlock_net_rs_check_port(self.0, req) })
     }
 
-    /// Logs a denial of `req` and returns `EACCES`.
-    fn deny(&self, req: &bindings::landlock_net_rs_request) -> Result {
-        // SAFETY: Same as for `check_port()`.
-        to_result(unsafe { bindings::landlock_net_rs_deny(self.0, req) })
+    /// Logs a denial of `setsockopt(IPV6_ADDRFORM)` on `sk` and returns `EACCES`.
+    fn deny_addrform(&self, sk: &Sock) -> Result {
+        // SAFETY: `self.0` is a valid subject by the type invariant, obtained for
+        // `NetAccess::ConnectSendUdp` (cf. `check_addrform()`), and `sk` is valid for the
+        // duration of the call.
+        to_result(unsafe { bindings::landlock_net_rs_deny_addrform(self.0, sk.as_ptr()) })
     }
 }
 
-/// Builds the C description of a request for `landlock_net_rs_check_port()` (if `target` is
-/// some) or `landlock_net_rs_deny()` (if `target` is none).
+/// Builds the C description of a request for `landlock_net_rs_check_port()`.
 fn c_request(
     sk: &Sock,
     addr: SockAddrRef<'_>,
     sock_family: u16,
     access: NetAccess,
-    target: Option<&Request<'_>>,
+    req: &Request<'_>,
 ) -> bindings::landlock_net_rs_request {
     let mut ip = [0u8; 16];
-    let (family, port, bind, ipv6) = match target {
-        Some(req) => {
-            let ipv6 = match req.addr {
-                IpAddr::V4(v4) => {
-                    ip[..4].copy_from_slice(v4);
-                    false
-                }
-                IpAddr::V6(v6) => {
-                    ip = *v6;
-                    true
-                }
-            };
-            (req.family, req.port, req.intent == Intent::Src, ipv6)
+    let ipv6 = match req.addr {
+        IpAddr::V4(v4) => {
+            ip[..4].copy_from_slice(v4);
+            false
         }
-        None => (AF_UNSPEC, 0, false, false),
+        IpAddr::V6(v6) => {
+            ip = *v6;
+            true
+        }
+    };
+    // The audit record gives the family the stack uses: an AF_UNSPEC address that is checked is
+    // read as AF_INET, so that the record shows its address and port.
+    let (family, port, bind) = match req.family {
+        AF_UNSPEC => (AF_INET, req.port, req.intent == Intent::Src),
+        family => (family, req.port, req.intent == Intent::Src),
     };
 
     bindings::landlock_net_rs_request {
@@ -402,13 +574,23 @@ fn check_access_socket(sk: &Sock, addr: SockAddrRef<'_>, op: Operation, kind: So
     // setsockopt(IPV6_ADDRFORM).
     let sock_family = sk.family();
 
-    match parse(addr.as_bytes(), addr.addrlen(), sock_family, op, kind)? {
-        Decision::Allow => Ok(()),
-        Decision::Check(req) => {
-            subject.check_port(&c_request(sk, addr, sock_family, access, Some(&req)))
-        }
-        Decision::DenyUnspec => subject.deny(&c_request(sk, addr, sock_family, access, None)),
-    }
+    let req = match parse(addr.as_bytes(), addr.addrlen(), sock_family, op, kind)? {
+        Decision::Allow => return Ok(()),
+        Decision::Check(req) => req,
+        Decision::UnspecOnInet6 => match SockState::of(sk).send_unspec() {
+            UnspecAs::NoAddress => return Ok(()),
+            UnspecAs::Inet => {
+                let (port, ip) = parse_in(addr.as_bytes(), addr.addrlen())?;
+                Request {
+                    family: AF_UNSPEC,
+                    port,
+                    addr: ip,
+                    intent: Intent::Dst,
+                }
+            }
+        },
+    };
+    subject.check_port(&c_request(sk, addr, sock_family, access, &req))
 }
 
 /// Checks that the current task may autobind the UDP socket `sk` to an ephemeral port, if it is
@@ -423,8 +605,18 @@ fn check_autobind_udp_socket(sk: &Sock) -> Result {
         return Ok(());
     }
 
-    // Read under the socket lock, see `Sock::locked_inet_num()`.
-    if sk.locked_inet_num() != 0 {
+    // The common case: one atomic load.
+    let state = SockState::of(sk);
+    if state.port_pinned() {
+        return Ok(());
+    }
+
+    // Read under the socket lock, see `Sock::locked_local_port()`.
+    let port = sk.locked_local_port();
+    if port.num != 0 {
+        if is_pinned(port) {
+            state.pin_port();
+        }
         return Ok(());
     }
 
@@ -567,6 +759,48 @@ pub unsafe extern "C" fn landlock_rs_socket_sendmsg(
     to_c(ret)
 }
 
+/// The `socket_setsockopt` LSM hook.
+///
+/// # Safety
+///
+/// Must only be called by the LSM framework as the `socket_setsockopt` hook: `sock` is a valid
+/// socket with a `struct sock`, for the duration of the call.
+#[export]
+pub unsafe extern "C" fn landlock_rs_socket_setsockopt(
+    sock: *mut bindings::socket,
+    level: c_int,
+    optname: c_int,
+) -> c_int {
+    if level != bindings::SOL_IPV6 as c_int || optname != bindings::IPV6_ADDRFORM as c_int {
+        return 0;
+    }
+
+    // SAFETY: Per the safety requirements, `sock` and its `sk` are valid for the duration of the
+    // call (the caller holds a reference on the socket's file).
+    let sk = unsafe { Socket::from_raw(sock) }.sk();
+    if !sk.is_udp() || sk.family() != AF_INET6 {
+        return 0;
+    }
+    to_c(check_addrform(sk))
+}
+
+/// The `sk_clone_security` LSM hook.
+///
+/// # Safety
+///
+/// Must only be called by the LSM framework as the `sk_clone_security` hook: `sk` and `newsk`
+/// are valid sockets, for the duration of the call.
+#[export]
+pub unsafe extern "C" fn landlock_rs_sk_clone_security(
+    sk: *const bindings::sock,
+    newsk: *mut bindings::sock,
+) {
+    // SAFETY: Per the safety requirements, `sk` and `newsk` are valid for the duration of the
+    // call.
+    let (sk, newsk) = unsafe { (Sock::from_raw(sk), Sock::from_raw(newsk)) };
+    SockState::of(sk).clone_to(&SockState::of(newsk));
+}
+
 #[cfg(CONFIG_SECURITY_LANDLOCK_KUNIT_TEST)]
 #[kunit_tests(landlock_net_rust)]
 mod tests {
@@ -606,7 +840,9 @@ mod tests {
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
     enum Outcome {
         Allow,
+        /// Mainline only: denied without checking any rule.
         DenyUnspec,
+        UnspecOnInet6,
         Check {
             family: u16,
             v6: bool,
@@ -701,13 +937,45 @@ mod tests {
         }
     }
 
+    /// Our verdict: mainline's, but for the two cases where this series follows the network
+    /// stack instead of refusing.
+    fn expected(
+        family: u16,
+        addrlen: c_int,
+        op: Operation,
+        kind: SockKind,
+        sock_family: u16,
+        wildcard: bool,
+    ) -> Outcome {
+        let udp_dst = kind == SockKind::Udp && op != Operation::Bind;
+        match mainline(family, addrlen, op, kind, sock_family, wildcard) {
+            // AF_UNSPEC destination on an IPv6 UDP socket: resolved by the ADDRFORM protocol.
+            Outcome::DenyUnspec => Outcome::UnspecOnInet6,
+            // Dual-stack: IPv4 destination on an IPv6 UDP socket.
+            Outcome::Fail(_)
+                if udp_dst && family == AF_INET && sock_family == AF_INET6 && addrlen >= 2 =>
+            {
+                if addrlen < 16 {
+                    Outcome::Allow
+                } else {
+                    Outcome::Check {
+                        family: AF_INET,
+                        v6: false,
+                        intent: Intent::Dst,
+                    }
+                }
+            }
+            outcome => outcome,
+        }
+    }
+
     /// Summarises a parser outcome, checking that the port and address of a `Check` are read at
     /// the right offsets of `buf`.
     fn outcome(result: Result<Decision<'_>>, buf: &[u8]) -> Outcome {
         match result {
             Err(err) => Outcome::Fail(err),
             Ok(Decision::Allow) => Outcome::Allow,
-            Ok(Decision::DenyUnspec) => Outcome::DenyUnspec,
+            Ok(Decision::UnspecOnInet6) => Outcome::UnspecOnInet6,
             Ok(Decision::Check(req)) => {
                 let (v6, ip_ok) = match req.addr {
                     IpAddr::V4(ip) => (false, ip[..] == buf[4..8]),
@@ -741,7 +1009,7 @@ mod tests {
                                 let got =
                                     outcome(parse(bytes, addrlen, sock_family, op, kind), &buf);
                                 let want =
-                                    mainline(family, addrlen, op, kind, sock_family, wildcard);
+                                    expected(family, addrlen, op, kind, sock_family, wildcard);
                                 checked += 1;
                                 if got != want {
                                     failures += 1;
@@ -790,7 +1058,7 @@ mod tests {
         let buf = test_addr(AF_UNSPEC, false);
         let port = u16::from_ne_bytes(PORT_BYTES);
 
-        // Always denied on IPv6 sockets, whatever the length.
+        // Left to the ADDRFORM protocol on IPv6 sockets, whatever the length.
         for addrlen in [2, 16, 24, 128] {
             assert_eq!(
                 parse(
@@ -800,7 +1068,7 @@ mod tests {
                     Operation::SendMsg,
                     SockKind::Udp
                 ),
-                Ok(Decision::DenyUnspec)
+                Ok(Decision::UnspecOnInet6)
             );
         }
 
@@ -1033,5 +1301,138 @@ mod tests {
         // SAFETY: Null pointers are accepted.
         let addr = unsafe { SockAddrRef::from_raw(core::ptr::null(), 16) };
         assert!(addr.as_bytes().is_empty());
+    }
+
+    #[test]
+    fn dual_stack() {
+        let in4 = test_addr(AF_INET, false);
+        let port = u16::from_ne_bytes(PORT_BYTES);
+        let ip = [in4[4], in4[5], in4[6], in4[7]];
+
+        for op in [Operation::Connect, Operation::SendMsg] {
+            // Checked as IPv4, not refused with EINVAL.
+            assert_eq!(
+                parse(&in4[..16], 16, AF_INET6, op, SockKind::Udp),
+                Ok(Decision::Check(Request {
+                    family: AF_INET,
+                    port,
+                    addr: IpAddr::V4(&ip),
+                    intent: Intent::Dst,
+                }))
+            );
+            // Too short for the stack: its own error.
+            assert_eq!(
+                parse(&in4[..15], 15, AF_INET6, op, SockKind::Udp),
+                Ok(Decision::Allow)
+            );
+            // TCP is unchanged.
+            assert_eq!(
+                parse(&in4[..16], 16, AF_INET6, op, SockKind::Tcp),
+                Err(EINVAL)
+            );
+        }
+        // The stack never binds an IPv6 socket to an IPv4 address.
+        assert_eq!(
+            parse(&in4[..16], 16, AF_INET6, Operation::Bind, SockKind::Udp),
+            Err(EINVAL)
+        );
+    }
+
+    #[test]
+    fn state_starts_empty_and_bits_are_sticky() {
+        let word = Atomic::new(0u32);
+        let state = SockState(&word);
+
+        assert!(!state.port_pinned());
+        state.pin_port();
+        assert!(state.port_pinned());
+        state.pin_port();
+        assert_eq!(word.load(Relaxed), SockState::PORT_PINNED);
+    }
+
+    #[test]
+    fn addrform_protocol_send_first() {
+        let word = Atomic::new(0u32);
+        let state = SockState(&word);
+
+        // A send before any conversion: no address, as the IPv6 stack does.
+        assert_eq!(state.send_unspec(), UnspecAs::NoAddress);
+        assert_eq!(state.send_unspec(), UnspecAs::NoAddress);
+        // The conversion that follows conflicts with it.
+        assert!(state.convert());
+        // Later sends are checked as AF_INET.
+        assert_eq!(state.send_unspec(), UnspecAs::Inet);
+    }
+
+    #[test]
+    fn addrform_protocol_convert_first() {
+        let word = Atomic::new(0u32);
+        let state = SockState(&word);
+
+        // A conversion before any send does not conflict...
+        assert!(!state.convert());
+        // ...and makes sends checked as AF_INET.
+        assert_eq!(state.send_unspec(), UnspecAs::Inet);
+        // A second conversion attempt now sees the send.
+        assert!(state.convert());
+    }
+
+    #[test]
+    fn addrform_protocol_exhaustive() {
+        // Whatever the state a send and a conversion start from, and whichever goes first, at
+        // least one of them sees the other: the send is checked, or the conversion denied.
+        for start in 0..8u32 {
+            for send_first in [true, false] {
+                let word = Atomic::new(start);
+                let state = SockState(&word);
+                let (unspec, conflict) = if send_first {
+                    let unspec = state.send_unspec();
+                    (unspec, state.convert())
+                } else {
+                    let conflict = state.convert();
+                    (state.send_unspec(), conflict)
+                };
+                assert!(unspec == UnspecAs::Inet || conflict);
+                // The port bit is independent.
+                assert_eq!(
+                    word.load(Relaxed) & SockState::PORT_PINNED,
+                    start & SockState::PORT_PINNED
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn pinned_ports() {
+        use kernel::net::socket::LocalPort;
+
+        assert!(!is_pinned(LocalPort {
+            num: 0,
+            user_locked: false
+        }));
+        // Autobound (or bound to port 0): released by a disconnect.
+        assert!(!is_pinned(LocalPort {
+            num: 40000,
+            user_locked: false
+        }));
+        // Explicitly bound: kept until the socket is released.
+        assert!(is_pinned(LocalPort {
+            num: 53,
+            user_locked: true
+        }));
+    }
+
+    #[test]
+    fn clone_keeps_addrform_state_only() {
+        let old =
+            Atomic::new(SockState::PORT_PINNED | SockState::ADDRFORM | SockState::UNSPEC_SENT);
+        let new = Atomic::new(0u32);
+
+        SockState(&old).clone_to(&SockState(&new));
+        assert_eq!(
+            new.load(Relaxed),
+            SockState::ADDRFORM | SockState::UNSPEC_SENT
+        );
+        assert!(!SockState(&new).port_pinned());
     }
 }
