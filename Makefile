@@ -5,6 +5,7 @@
 #   make run                  build, boot, show Landlock UDP at work
 #   make check [STOCK=1]      build, boot, run every Landlock test
 #   make vm CMD='...' [DIR=path] [STOCK=1]
+#   make bench                stock and ours side by side (UDP benchmark)
 #   make build / build-stock  just build
 #   make tree                 assemble the patched source tree only
 #
@@ -23,11 +24,11 @@ else
 KIND := ours
 endif
 
-.PHONY: all deps tree build build-stock check run vm clean help
+.PHONY: all deps tree build build-stock check run vm bench clean help
 all: check
 
 help:
-	@sed -n '3,14s/^# \{0,1\}//p' Makefile
+	@sed -n '3,15s/^# \{0,1\}//p' Makefile
 
 deps:
 	@ws/deps.sh
@@ -52,6 +53,9 @@ vm: build
 
 run: build
 	@ws/vm.sh $(KIND) vm 'sh ./demo.sh' '$(CURDIR)/ws/demo'
+
+bench: deps
+	@ws/build.sh stock && ws/build.sh ours && ws/bench.sh
 
 clean:
 	rm -rf $(WORK)/build-* $(WORK)/run-*

@@ -9,7 +9,8 @@
 #
 # KVM is used only when a probe boot under KVM really reaches user space
 # (nested KVM can hang silently at boot); otherwise TCG. Every boot has a
-# timeout (BOOT_TIMEOUT seconds, default 1800).
+# timeout (BOOT_TIMEOUT seconds, default 1800).  QEMU_EXTRA and KERNEL_EXTRA
+# add QEMU options and kernel command line arguments (see ws/bench.sh).
 set -euo pipefail
 
 kind=${1:?usage: vm.sh ours|stock check|vm [CMD [DIR]]} mode=${2:?}
@@ -35,6 +36,7 @@ boot() {
 	# The tests switch audit on and off themselves; elsewhere, audit
 	# records of denials are worth seeing.
 	[ "$m" = vm ] && extra=audit=1
+	extra="$extra ${KERNEL_EXTRA:-}"
 	local cpu=max
 	[ "$accel" = kvm ] && cpu=host
 	: >"$run/console.log"
@@ -45,7 +47,7 @@ boot() {
 		-kernel "$kernel" -initrd "$initrd" \
 		-append "console=ttyS0 panic=-1 oops=panic loglevel=7 ll.mode=$m $extra" \
 		-serial "file:$run/console.log" -serial "file:$run/out.log" \
-		"$@" </dev/null
+		${QEMU_EXTRA:-} "$@" </dev/null
 }
 
 pick_accel() {

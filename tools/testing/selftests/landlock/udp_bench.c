@@ -283,6 +283,21 @@ int main(int argc, char *argv[])
 							families[f], o,
 							rule_counts[k], n);
 
+	/* Raw values, for tools that pair rounds (e.g. overhead per round). */
+	printf("# raw family op rules round ns\n");
+	for (f = 0; f < 2; f++)
+		for (o = 0; o < NR_OPS; o++)
+			for (k = 0; k < NR_RULES; k++)
+				for (r = 0; r < rounds; r++)
+					if (only < 0 || only == (int)o)
+						printf("raw %s %s %d %zu %.1f\n",
+						       families[f] == AF_INET ?
+							       "ipv4" :
+							       "ipv6",
+						       op_names[o],
+						       rule_counts[k], r,
+						       RES(f, o, k, r));
+
 	printf("# family op rules median_ns min_ns max_ns overhead_pct\n");
 	for (f = 0; f < 2; f++) {
 		for (o = 0; o < NR_OPS; o++) {

@@ -1,0 +1,1565 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Landlock tests - UDP socket state
+ *
+ * Landlock keeps a per-socket state for UDP sockets, which lets it check
+ * explicit AF_UNSPEC and AF_INET destinations on IPv6 sockets the way the
+ * network stack uses them, without being fooled by a concurrent
+ * setsockopt(IPV6_ADDRFORM):
+ *
+ * - on an IPv6 socket, an AF_UNSPEC destination is "no address" (as for the
+ *   IPv6 stack), unless IPV6_ADDRFORM was ever requested on the socket, in
+ *   which case it is checked as an AF_INET one (as for the IPv4 stack);
+ * - a socket on which a sandboxed task used such "no address" destinations
+ *   cannot be converted to IPv4 by a task whose domain handles
+ *   LANDLOCK_ACCESS_NET_CONNECT_SEND_UDP;
+ * - on a dual-stack IPv6 socket, AF_INET destinations are checked as IPv4
+ *   ports;
+ * - implicit autobinds are still checked as bind(0);
+ * - every network audit record logs the checked address family.
+ */
+
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/landlock.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "audit.h"
+#include "common.h"
+
+/* Each test runs in its own network namespace: fixed ports are fine. */
+#define PORT_ALLOWED 2001
+#define PORT_DENIED 2002
+#define PORT_SRC 2003
+
+#define ACCESS_UDP \
+	(LANDLOCK_ACCESS_NET_BIND_UDP | LANDLOCK_ACCESS_NET_CONNECT_SEND_UDP)
+
+/* How long race.unspec_vs_addrform runs, in milliseconds. */
+#define RACE_DURATION_MS 2000
+#define RACE_SENDERS 2
+#define RACE_SENDS 4
+
+/*
+ * On an IPv6 socket connected to an IPv4-mapped address, the IPv6 stack
+ * treats an AF_UNSPEC destination as no address but, unlike a send without
+ * address, does not hand the datagram to the IPv4 stack (cf. udpv6_sendmsg()):
+ * it is routed as IPv6, and the test's network namespace has no route to
+ * ::ffff:0:0/96.  This is the stack's answer to such sends when Landlock lets
+ * them through.
+ */
+#define ERR_UNSPEC_MAPPED (-ENETUNREACH)
+
+static const char loopback_ipv4[] = "127.0.0.1";
+static const char loopback_ipv6[] = "::1";
+static const char mapped_ipv4[] = "::ffff:127.0.0.1";
+
+struct port_rule {
+	__u64 access;
+	__u64 port;
+};
+
+/* Unsandboxed receivers, created before any sandboxing. */
+struct receivers {
+	/* IPv4, bound to 127.0.0.1:PORT_ALLOWED. */
+	int allowed;
+	/* IPv4, bound to 127.0.0.1:PORT_DENIED. */
+	int denied;
+	/* IPv6 (v6only), bound to [::1]:PORT_ALLOWED. */
+	int allowed6;
+};
+
+static void setup_loopback(struct __test_metadata *const _metadata)
+{
+	set_cap(_metadata, CAP_SYS_ADMIN);
+	ASSERT_EQ(0, unshare(CLONE_NEWNET));
+	clear_cap(_metadata, CAP_SYS_ADMIN);
+
+	set_ambient_cap(_metadata, CAP_NET_ADMIN);
+	ASSERT_EQ(0, system("ip link set dev lo up"));
+	clear_ambient_cap(_metadata, CAP_NET_ADMIN);
+}
+
+static socklen_t set_in(struct sockaddr_storage *const ss,
+			const sa_family_t family, const uint16_t port)
+{
+	struct sockaddr_in *const sin = (struct sockaddr_in *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	sin->sin_family = family;
+	sin->sin_port = htons(port);
+	inet_pton(AF_INET, loopback_ipv4, &sin->sin_addr);
+	return sizeof(*sin);
+}
+
+static socklen_t set_in6(struct sockaddr_storage *const ss,
+			 const char *const addr, const uint16_t port)
+{
+	struct sockaddr_in6 *const sin6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	sin6->sin6_family = AF_INET6;
+	sin6->sin6_port = htons(port);
+	inet_pton(AF_INET6, addr, &sin6->sin6_addr);
+	return sizeof(*sin6);
+}
+
+/*
+ * Sets a destination that reaches the IPv4 receivers from a socket of
+ * @family: 127.0.0.1 for IPv4, ::ffff:127.0.0.1 for IPv6.
+ */
+static socklen_t set_dst(struct sockaddr_storage *const ss, const int family,
+			 const uint16_t port)
+{
+	if (family == AF_INET6)
+		return set_in6(ss, mapped_ipv4, port);
+	return set_in(ss, AF_INET, port);
+}
+
+static int udp_socket(const int family)
+{
+	const int fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -errno;
+	return fd;
+}
+
+static int set_v6only(const int fd, const int v6only)
+{
+	if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only,
+		       sizeof(v6only)))
+		return -errno;
+	return 0;
+}
+
+static int bind_receiver(const int family, const char *const addr,
+			 const uint16_t port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fd;
+
+	fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+
+	if (family == AF_INET6) {
+		if (set_v6only(fd, 1))
+			goto err;
+		len = set_in6(&ss, addr, port);
+	} else {
+		len = set_in(&ss, AF_INET, port);
+	}
+	if (bind(fd, (struct sockaddr *)&ss, len))
+		goto err;
+	return fd;
+
+err:
+	close(fd);
+	return -errno;
+}
+
+static void setup_receivers(struct __test_metadata *const _metadata,
+			    struct receivers *const rcv)
+{
+	rcv->allowed = bind_receiver(AF_INET, loopback_ipv4, PORT_ALLOWED);
+	ASSERT_LE(0, rcv->allowed);
+	rcv->denied = bind_receiver(AF_INET, loopback_ipv4, PORT_DENIED);
+	ASSERT_LE(0, rcv->denied);
+	rcv->allowed6 = bind_receiver(AF_INET6, loopback_ipv6, PORT_ALLOWED);
+	ASSERT_LE(0, rcv->allowed6);
+}
+
+static void teardown_receivers(struct receivers *const rcv)
+{
+	close(rcv->allowed);
+	close(rcv->denied);
+	close(rcv->allowed6);
+}
+
+/* Returns 0 if one datagram was received within @timeout_ms, or -errno. */
+static int recv_dgram(const int fd, const int timeout_ms)
+{
+	struct pollfd pfd = {
+		.fd = fd,
+		.events = POLLIN,
+	};
+	char buf;
+	int ret;
+
+	ret = poll(&pfd, 1, timeout_ms);
+	if (ret < 0)
+		return -errno;
+	if (ret == 0)
+		return -EAGAIN;
+	if (recv(fd, &buf, sizeof(buf), MSG_DONTWAIT) < 0)
+		return -errno;
+	return 0;
+}
+
+/* Returns the number of queued datagrams, which are consumed. */
+static int drain(const int fd)
+{
+	char buf;
+	int count = 0;
+
+	while (recv(fd, &buf, sizeof(buf), MSG_DONTWAIT) >= 0)
+		count++;
+	return count;
+}
+
+/* Sends one byte to @addr (or to no address if NULL); returns 0 or -errno. */
+static int send_to(const int fd, const struct sockaddr_storage *const addr,
+		   const socklen_t len)
+{
+	const ssize_t ret = sendto(fd, ".", 1, MSG_NOSIGNAL,
+				   (const struct sockaddr *)addr, len);
+
+	if (ret < 0)
+		return -errno;
+	if (ret != 1)
+		return -EIO;
+	return 0;
+}
+
+static int connect_to(const int fd, const struct sockaddr_storage *const addr,
+		      const socklen_t len)
+{
+	if (connect(fd, (const struct sockaddr *)addr, len))
+		return -errno;
+	return 0;
+}
+
+static int bind_to(const int fd, const struct sockaddr_storage *const addr,
+		   const socklen_t len)
+{
+	if (bind(fd, (const struct sockaddr *)addr, len))
+		return -errno;
+	return 0;
+}
+
+/* Dissolves the remote association of a UDP socket. */
+static int disconnect(const int fd)
+{
+	const struct sockaddr_storage unspec = {
+		.ss_family = AF_UNSPEC,
+	};
+
+	return connect_to(fd, &unspec, sizeof(struct sockaddr));
+}
+
+static int addrform(const int fd)
+{
+	const int family = AF_INET;
+
+	if (setsockopt(fd, IPPROTO_IPV6, IPV6_ADDRFORM, &family,
+		       sizeof(family)))
+		return -errno;
+	return 0;
+}
+
+static int sock_domain(const int fd)
+{
+	int domain = -1;
+	socklen_t len = sizeof(domain);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len))
+		return -errno;
+	return domain;
+}
+
+/* Returns the local port of @fd, in host endianness, or -errno. */
+static int local_port(const int fd)
+{
+	struct sockaddr_storage ss = {};
+	socklen_t len = sizeof(ss);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len))
+		return -errno;
+	if (ss.ss_family == AF_INET6)
+		return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+}
+
+static void enforce_rules(struct __test_metadata *const _metadata,
+			  const __u64 handled,
+			  const struct port_rule *const rules,
+			  const size_t num_rules)
+{
+	const struct landlock_ruleset_attr ruleset_attr = {
+		.handled_access_net = handled,
+	};
+	int ruleset_fd;
+	size_t i;
+
+	ruleset_fd =
+		landlock_create_ruleset(&ruleset_attr, sizeof(ruleset_attr), 0);
+	ASSERT_LE(0, ruleset_fd)
+	{
+		TH_LOG("Failed to create a ruleset: %s", strerror(errno));
+	}
+
+	for (i = 0; i < num_rules; i++) {
+		const struct landlock_net_port_attr port_attr = {
+			.allowed_access = rules[i].access,
+			.port = rules[i].port,
+		};
+
+		ASSERT_EQ(0, landlock_add_rule(ruleset_fd,
+					       LANDLOCK_RULE_NET_PORT,
+					       &port_attr, 0));
+	}
+
+	enforce_ruleset(_metadata, ruleset_fd);
+	EXPECT_EQ(0, close(ruleset_fd));
+}
+
+/*
+ * Handles both UDP rights, allows sending to PORT_ALLOWED and binding to
+ * PORT_SRC, and binding to port 0 (i.e. autobind) if @port0.
+ */
+static void sandbox_udp(struct __test_metadata *const _metadata,
+			const bool port0)
+{
+	const struct port_rule rules[] = {
+		{
+			.access = LANDLOCK_ACCESS_NET_CONNECT_SEND_UDP,
+			.port = PORT_ALLOWED,
+		},
+		{
+			.access = LANDLOCK_ACCESS_NET_BIND_UDP,
+			.port = PORT_SRC,
+		},
+		{
+			.access = LANDLOCK_ACCESS_NET_BIND_UDP,
+			.port = 0,
+		},
+	};
+
+	enforce_rules(_metadata, ACCESS_UDP, rules,
+		      port0 ? ARRAY_SIZE(rules) : ARRAY_SIZE(rules) - 1);
+}
+
+static void wait_child(struct __test_metadata *const _metadata,
+		       const pid_t child)
+{
+	int status;
+
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	EXPECT_EQ(1, WIFEXITED(status));
+	EXPECT_EQ(EXIT_SUCCESS, WEXITSTATUS(status));
+}
+
+/* AF_UNSPEC destinations on IPv6 sockets are "no address". */
+
+FIXTURE(unspec_ipv6)
+{
+	struct receivers rcv;
+};
+
+FIXTURE_VARIANT(unspec_ipv6)
+{
+	/* Connects to [::1] instead of ::ffff:127.0.0.1. */
+	const bool ipv6_peer;
+};
+
+/* clang-format off */
+FIXTURE_VARIANT_ADD(unspec_ipv6, mapped_peer) {
+	/* clang-format on */
+	.ipv6_peer = false,
+};
+
+/* clang-format off */
+FIXTURE_VARIANT_ADD(unspec_ipv6, ipv6_peer) {
+	/* clang-format on */
+	.ipv6_peer = true,
+};
+
+FIXTURE_SETUP(unspec_ipv6)
+{
+	disable_caps(_metadata);
+	setup_loopback(_metadata);
+	setup_receivers(_metadata, &self->rcv);
+}
+
+FIXTURE_TEARDOWN(unspec_ipv6)
+{
+	teardown_receivers(&self->rcv);
+}
+
+/*
+ * Unconnected socket: the IPv6 stack answers -EDESTADDRREQ, whatever the
+ * content of the address (mainline Landlock denied with -EACCES).
+ */
+TEST_F(unspec_ipv6, unconnected)
+{
+	struct sockaddr_storage unspec;
+	int fd;
+
+	fd = udp_socket(AF_INET6);
+	ASSERT_LE(0, fd);
+	sandbox_udp(_metadata, true);
+
+	/* Too short to hold sa_family: rejected by Landlock and the stack. */
+	set_in(&unspec, AF_UNSPEC, PORT_DENIED);
+	EXPECT_EQ(-EINVAL, send_to(fd, &unspec, sizeof(sa_family_t) - 1));
+
+	/* A bare family. */
+	EXPECT_EQ(-EDESTADDRREQ, send_to(fd, &unspec, sizeof(sa_family_t)));
+
+	/* Laid out as a sockaddr_in with a denied port. */
+	EXPECT_EQ(-EDESTADDRREQ,
+		  send_to(fd, &unspec, sizeof(struct sockaddr_in)));
+
+	/* Laid out as a sockaddr_in with an allowed port. */
+	set_in(&unspec, AF_UNSPEC, PORT_ALLOWED);
+	EXPECT_EQ(-EDESTADDRREQ,
+		  send_to(fd, &unspec, sizeof(struct sockaddr_in)));
+
+	/* Full-size. */
+	EXPECT_EQ(-EDESTADDRREQ, send_to(fd, &unspec, sizeof(unspec)));
+
+	EXPECT_EQ(0, drain(self->rcv.allowed));
+	EXPECT_EQ(0, drain(self->rcv.denied));
+	EXPECT_EQ(0, close(fd));
+}
+
+/*
+ * Connected socket: the datagram goes to the connected peer, whose port was
+ * checked by connect(), whatever port the AF_UNSPEC address holds.  It
+ * reaches an IPv6 peer; for an IPv4-mapped peer, see ERR_UNSPEC_MAPPED.
+ */
+TEST_F(unspec_ipv6, connected)
+{
+	const int expected = variant->ipv6_peer ? 0 : ERR_UNSPEC_MAPPED;
+	struct sockaddr_storage peer, unspec;
+	socklen_t peer_len;
+	int fd;
+
+	if (variant->ipv6_peer)
+		peer_len = set_in6(&peer, loopback_ipv6, PORT_ALLOWED);
+	else
+		peer_len = set_in6(&peer, mapped_ipv4, PORT_ALLOWED);
+	fd = udp_socket(AF_INET6);
+	ASSERT_LE(0, fd);
+	sandbox_udp(_metadata, true);
+	ASSERT_EQ(0, connect_to(fd, &peer, peer_len));
+
+	/* A bare family. */
+	set_in(&unspec, AF_UNSPEC, PORT_DENIED);
+	EXPECT_EQ(expected, send_to(fd, &unspec, sizeof(sa_family_t)));
+
+	/* Laid out as a sockaddr_in with a denied port: not used. */
+	EXPECT_EQ(expected, send_to(fd, &unspec, sizeof(struct sockaddr_in)));
+
+	/* Full-size. */
+	EXPECT_EQ(expected, send_to(fd, &unspec, sizeof(unspec)));
+
+	if (variant->ipv6_peer) {
+		EXPECT_EQ(0, recv_dgram(self->rcv.allowed6, 1000));
+		EXPECT_EQ(0, recv_dgram(self->rcv.allowed6, 1000));
+		EXPECT_EQ(0, recv_dgram(self->rcv.allowed6, 1000));
+		/* A send without address, for comparison. */
+		EXPECT_EQ(0, send_to(fd, NULL, 0));
+		EXPECT_EQ(0, recv_dgram(self->rcv.allowed6, 1000));
+	} else {
+		/* A send without address reaches the IPv4 peer. */
+		EXPECT_EQ(0, send_to(fd, NULL, 0));
+		EXPECT_EQ(0, recv_dgram(self->rcv.allowed, 1000));
+	}
+
+	EXPECT_EQ(0, drain(self->rcv.denied));
+	EXPECT_EQ(0, drain(self->rcv.allowed));
+	EXPECT_EQ(0, drain(self->rcv.allowed6));
+	EXPECT_EQ(AF_INET6, sock_domain(fd));
+	EXPECT_EQ(0, close(fd));
+}
+
+/* IPV6_ADDRFORM and the per-socket flags. */
+
+FIXTURE(addrform)
+{
+	struct receivers rcv;
+	struct sockaddr_storage peer;
+	socklen_t peer_len;
+	/* Laid out as sockaddr_in, sin_family = AF_UNSPEC. */
+	struct sockaddr_storage unspec_allowed, unspec_denied;
+};
+
+FIXTURE_SETUP(addrform)
+{
+	disable_caps(_metadata);
+	setup_loopback(_metadata);
+	setup_receivers(_metadata, &self->rcv);
+
+	self->peer_len = set_in6(&self->peer, mapped_ipv4, PORT_ALLOWED);
+	set_in(&self->unspec_allowed, AF_UNSPEC, PORT_ALLOWED);
+	set_in(&self->unspec_denied, AF_UNSPEC, PORT_DENIED);
+}
+
+FIXTURE_TEARDOWN(addrform)
+{
+	teardown_receivers(&self->rcv);
+}
+
+/*
+ * Sending to an AF_UNSPEC ("no address") destination from a sandbox marks the
+ * socket: converting it to IPv4 is then denied to the sandbox.
+ */
+TEST_F(addrform, unspec_then_convert_denied)
+{
+	int fd;
+
+	fd = udp_socket(AF_INET6);
+	ASSERT_LE(0, fd);
+	sandbox_udp(_metadata, true);
+	ASSERT_EQ(0, connect_to(fd, &self->peer, self->peer_len));
+
+	/* Allowed by Landlock (no address), refused by the stack. */
+	EXPECT_EQ(ERR_UNSPEC_MAPPED, send_to(fd, &self->unspec_denied,
+					     sizeof(struct sockaddr_in)));
+
+	EXPECT_EQ(-EACCES, addrform(fd));
+	EXPECT_EQ(AF_INET6, sock_domain(fd));
+
+	/*
+	 * Whether or not the denied request counts as an IPV6_ADDRFORM
+	 * request, an AF_UNSPEC destination with the allowed port is let
+	 * through.
+	 */
+	EXPECT_EQ(ERR_UNSPEC_MAPPED, send_to(fd, &self->unspec_allowed,
+					     sizeof(struct sockaddr_in)));
+
+	/* Sends without address are not affected. */
+	EXPECT_EQ(0, send_to(fd, NULL, 0));
+	EXPECT_EQ(0, recv_dgram(self->rcv.allowed, 1000));
+
+	EXPECT_EQ(0, drain(self->rcv.denied));
+	EXPECT_EQ(0, close(fd));
+}
+
+/* A socket that was never sent an AF_UNSPEC destination can be converted. */
+TEST_F(addrform, sandboxed_convert_allowed)
+{
+	int fd;
+
+	fd = udp_socket(AF_INET6);
+	ASSERT_LE(0, fd);
+	sandbox_udp(_metadata, true);
+	ASSERT_EQ(0, connect_to(fd, &self->peer, self->peer_len));
+
+	/* Explicit destinations do not mark the socket. */
+	EXPECT_EQ(0, send_to(fd, &self->peer, self->peer_len));
+	EXPECT_EQ(0, recv_dgram(self->rcv.allowed, 1000));
+	EXPECT_EQ(0, send_to(fd, NULL, 0));
+	EXPECT_EQ(0, recv_dgram(self->rcv.allowed, 1000));
+
+	ASSERT_EQ(0, addrform(fd));
+	EXPECT_EQ(AF_INET, sock_domain(fd));
+
+	/* The socket is now IPv4: AF_UNSPEC is AF_INET, as in mainline. */
+	EXPECT_EQ(-EACCES, send_to(fd, &self->unspec_denied,
+				   sizeof(struct sockaddr_in)));
+	EXPECT_EQ(0, send_to(fd, &self->unspec_allowed,
+			     sizeof(struct sockaddr_in)));
+	EXPECT_EQ(0, recv_dgram(self->rcv.allowed, 1000));
+
+	EXPECT_EQ(0, drain(self->rcv.denied));
+	EXPECT_EQ(0, close(fd));
+}
+
+/*
+ * Once IPV6_ADDRFORM was requested on a socket, even unsuccessfully and by an
+ * unsandboxed task, AF_UNSPEC destinations are checked as AF_INET ones (i.e.
+ * as a sockaddr_in), although the socket is still IPv6.
+ */
+TEST_F(addrform, convert_then_unspec_checked)
+{
+	struct sockaddr_storage unspec;
+	int fd;
+
+	fd = udp_socket(AF_INET6);
+	ASSERT_LE(0, fd);
+
+	/* Not connected yet: the stack refuses to convert it. */
+	EXPECT_EQ(-ENOTCONN, addrform(fd));
+	EXPECT_EQ(AF_INET6, sock_domain(fd));
+	ASSERT_EQ(0, connect_to(fd, &self->peer, self->peer_len));
+
+	sandbox_udp(_metadata, true);
+
+	/* A bare family is a truncated sockaddr_in. */
+	set_in(&unspec, AF_UNSPEC, PORT_ALLOWED);
+	EXPECT_EQ(-EINVAL, send_to(fd, &unspec, sizeof(sa_family_t)));
+	EXPECT_EQ(-EINVAL,
+		  send_to(fd, &unspec, sizeof(struct sockaddr_in) - 1));
+
+	/* The port is checked. */
+	EXPECT_EQ(-EACCES, send_to(fd, &self->unspec_denied,
+				   sizeof(struct sockaddr_in)));
+	EXPECT_EQ(-EACCES,
+		  send_to(fd, &self->unspec_denied, sizeof(unspec)));
+
+	/*
+	 * Allowed port: let through, the IPv6 stack still treats it as no
+	 * address.
+	 */
+	EXPECT_EQ(ERR_UNSPEC_MAPPED, send_to(fd, &self->unspec_allowed,
+					     sizeof(struct sockaddr_in)));
+
+	EXPECT_EQ(AF_INET6, sock_domain(fd));
+	EXPECT_EQ(0, drain(self->rcv.denied));
+	EXPECT_EQ(0, close(fd));
+}
+
+/*
+ * Same as convert_then_unspec_checked, with a sandboxed IPV6_ADDRFORM request
+ * that the stack refuses (socket not connected).
+ */
+TEST_F(addrform, sandboxed_failed_convert_then_unspec_checked)
+{
+	int fd;
+
+	fd = udp_socket(AF_INET6);
+	ASSERT_LE(0, fd);
+	sandbox_udp(_metadata, true);
+
+	/* Not marked: Landlock lets the stack answer. */
+	EXPECT_EQ(-ENOTCONN, addrform(fd));
+	ASSERT_EQ(0, connect_to(fd, &self->peer, self->peer_len));
+
+	EXPECT_EQ(-EACCES, send_to(fd, &self->unspec_denied,
+				   sizeof(struct sockaddr_in)));
+	EXPECT_EQ(-EINVAL, send_to(fd, &self->unspec_allowed,
+				   sizeof(sa_family_t)));
+	EXPECT_EQ(ERR_UNSPEC_MAPPED, send_to(fd, &self->unspec_allowed,
+					     sizeof(struct sockaddr_in)));
+
+	EXPECT_EQ(0, drain(self->rcv.denied));
+	EXPECT_EQ(0, close(fd));
+}
+
+/*
+ * A socket marked by a sandboxed task can still be converted by an
+ * unsandboxed task, after which AF_UNSPEC is AF_INET for everyone.
+ */
+TEST_F(addrform, unsandboxed_convert_allowed)
+{
+	pid_t child;
+	int fd;
+
+	fd = udp_socket(AF_INET6);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, connect_to(fd, &self->peer, self->peer_len));
+
+	child = fork();
+	ASSERT_LE(0, child);
+	if (child == 0) {
+		sandbox_udp(_metadata, true);
+		EXPECT_EQ(ERR_UNSPEC_MAPPED,
+			  send_to(fd, &self->unspec_denied,
+				  sizeof(struct sockaddr_in)));
+		EXPECT_EQ(-EACCES, addrform(fd));
+		_exit(_metadata->exit_code);
+		return;
+	}
+	wait_child(_metadata, child);
+	EXPECT_EQ(AF_INET6, sock_domain(fd));
+
+	/* The parent is not sandboxed. */
+	ASSERT_EQ(0, addrform(fd));
+	EXPECT_EQ(AF_INET, sock_domain(fd));
+
+	child = fork();
+	ASSERT_LE(0, child);
+	if (child == 0) {
+		sandbox_udp(_metadata, true);
+		EXPECT_EQ(-EACCES, send_to(fd, &self->unspec_denied,
+					   sizeof(struct sockaddr_in)));
+		EXPECT_EQ(0, send_to(fd, &self->unspec_allowed,
+				     sizeof(struct sockaddr_in)));
+		_exit(_metadata->exit_code);
+		return;
+	}
+	wait_child(_metadata, child);
+	EXPECT_EQ(0, recv_dgram(self->rcv.allowed, 1000));
+
+	EXPECT_EQ(0, drain(self->rcv.denied));
+	EXPECT_EQ(0, close(fd));
+}
+
+/*
+ * Only domains handling LANDLOCK_ACCESS_NET_CONNECT_SEND_UDP are denied the
+ * conversion of a marked socket.
+ */
+TEST_F(addrform, convert_by_domain_without_send_udp)
+{
+	pid_t child;
+	int fd;
+
+	fd = udp_socket(AF_INET6);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, connect_to(fd, &self->peer, self->peer_len));
+
+	child = fork();
+	ASSERT_LE(0, child);
+	if (child == 0) {
+		sandbox_udp(_metadata, true);
+		EXPECT_EQ(ERR_UNSPEC_MAPPED,
+			  send_to(fd, &self->unspec_denied,
+				  sizeof(struct sockaddr_in)));
+		EXPECT_EQ(-EACCES, addrform(fd));
+		_exit(_metadata->exit_code);
+		return;
+	}
+	wait_child(_metadata, child);
+
+	child = fork();
+	ASSERT_LE(0, child);
+	if (child == 0) {
+		const struct port_rule bind0 = {
+			.access = LANDLOCK_ACCESS_NET_BIND_UDP,
+			.port = 0,
+		};
+
+		enforce_rules(_metadata, LANDLOCK_ACCESS_NET_BIND_UDP, &bind0,
+			      1);
+		EXPECT_EQ(0, addrform(fd));
+		EXPECT_EQ(AF_INET, sock_domain(fd));
+		_exit(_metadata->exit_code);
+		return;
+	}
+	wait_child(_metadata, child);
+	EXPECT_EQ(AF_INET, sock_domain(fd));
+	EXPECT_EQ(0, close(fd));
+}
+
+/* AF_UNSPEC sends racing with IPV6_ADDRFORM. */
+
+struct race_ctx {
+	pthread_barrier_t barrier;
+	int fd;
+	unsigned int iteration;
+};
+
+struct race_thread {
+	struct race_ctx *ctx;
+	unsigned int index;
+	/*
+	 * Senders: let through as no address (ERR_UNSPEC_MAPPED), denied
+	 * (checked as AF_INET), sent (never expected, but only a datagram
+	 * received on PORT_DENIED is a failure), and other errors.
+	 */
+	int no_addr, denied, sent, other, other_errno;
+	/* Converter: result of addrform(). */
+	int result;
+};
+
+/* Varies the interleavings from one iteration to the next. */
+static void delay(const unsigned int loops)
+{
+	unsigned int i;
+
+	for (i = 0; i < loops; i++)
+		syscall(__NR_getppid);
+}
+
+static void *race_sender(void *const arg)
+{
+	struct race_thread *const t = arg;
+	struct sockaddr_storage dst;
+	int i;
+
+	/* Same bytes as a sockaddr_in to 127.0.0.1:PORT_DENIED. */
+	set_in(&dst, AF_UNSPEC, PORT_DENIED);
+
+	pthread_barrier_wait(&t->ctx->barrier);
+	delay((t->ctx->iteration + t->index) % 4);
+	for (i = 0; i < RACE_SENDS; i++) {
+		const int ret =
+			send_to(t->ctx->fd, &dst, sizeof(struct sockaddr_in));
+
+		if (ret == ERR_UNSPEC_MAPPED) {
+			t->no_addr++;
+		} else if (ret == 0) {
+			t->sent++;
+		} else if (ret == -EACCES) {
+			t->denied++;
+		} else {
+			t->other++;
+			t->other_errno = -ret;
+		}
+	}
+	return NULL;
+}
+
+static void *race_converter(void *const arg)
+{
+	struct race_thread *const t = arg;
+
+	pthread_barrier_wait(&t->ctx->barrier);
+	delay(t->ctx->iteration % 5);
+	t->result = addrform(t->ctx->fd);
+	return NULL;
+}
+
+static long long elapsed_ms(const struct timespec *const start)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - start->tv_sec) * 1000LL +
+	       (now.tv_nsec - start->tv_nsec) / 1000000;
+}
+
+FIXTURE(race)
+{
+	struct receivers rcv;
+};
+
+FIXTURE_SETUP(race)
+{
+	disable_caps(_metadata);
+	setup_loopback(_metadata);
+	setup_receivers(_metadata, &self->rcv);
+}
+
+FIXTURE_TEARDOWN(race)
+{
+	teardown_receivers(&self->rcv);
+}
+
+/*
+ * Whatever the interleaving of the AF_UNSPEC sends (with the bytes of a
+ * sockaddr_in to a denied port) and of the conversion to IPv4, no datagram
+ * may reach the denied port: each send either uses the connected peer (IPv6
+ * socket, "no address") or is checked as AF_INET (and denied).
+ */
+TEST_F(race, unspec_vs_addrform)
+{
+	struct race_thread threads[RACE_SENDERS + 1];
+	pthread_t tids[RACE_SENDERS + 1];
+	struct sockaddr_storage peer;
+	struct race_ctx ctx = {};
+	int races = 0, conversions = 0, leaked = 0;
+	int no_addr = 0, denied = 0, sent = 0, other = 0, other_errno = 0;
+	int other_addrform = 0;
+	struct timespec start;
+	socklen_t peer_len;
+	unsigned int i;
+
+	peer_len = set_in6(&peer, mapped_ipv4, PORT_ALLOWED);
+	ASSERT_EQ(0, pthread_barrier_init(&ctx.barrier, NULL,
+					  ARRAY_SIZE(threads)));
+
+	/* The whole process, thus every thread, is sandboxed. */
+	sandbox_udp(_metadata, true);
+
+	ASSERT_EQ(0, clock_gettime(CLOCK_MONOTONIC, &start));
+	do {
+		ctx.fd = udp_socket(AF_INET6);
+		ASSERT_LE(0, ctx.fd);
+		ASSERT_EQ(0, connect_to(ctx.fd, &peer, peer_len));
+		ctx.iteration = races;
+
+		memset(threads, 0, sizeof(threads));
+		for (i = 0; i < ARRAY_SIZE(threads); i++) {
+			threads[i].ctx = &ctx;
+			threads[i].index = i;
+			ASSERT_EQ(0, pthread_create(&tids[i], NULL,
+						    i < RACE_SENDERS ?
+							    race_sender :
+							    race_converter,
+						    &threads[i]));
+		}
+		for (i = 0; i < ARRAY_SIZE(threads); i++)
+			ASSERT_EQ(0, pthread_join(tids[i], NULL));
+
+		for (i = 0; i < RACE_SENDERS; i++) {
+			no_addr += threads[i].no_addr;
+			denied += threads[i].denied;
+			sent += threads[i].sent;
+			other += threads[i].other;
+			if (threads[i].other)
+				other_errno = threads[i].other_errno;
+		}
+		if (threads[RACE_SENDERS].result == 0)
+			conversions++;
+		else if (threads[RACE_SENDERS].result != -EACCES)
+			other_addrform = threads[RACE_SENDERS].result;
+
+		EXPECT_EQ(0, close(ctx.fd));
+		leaked += drain(self->rcv.denied);
+		drain(self->rcv.allowed);
+		races++;
+	} while (elapsed_ms(&start) < RACE_DURATION_MS);
+
+	/* Late deliveries. */
+	if (recv_dgram(self->rcv.denied, 100) == 0)
+		leaked += 1 + drain(self->rcv.denied);
+
+	TH_LOG("races: %d, conversions: %d, leaked: %d", races, conversions,
+	       leaked);
+	TH_LOG("no address: %d, denied: %d, sent: %d, other errors: %d",
+	       no_addr, denied, sent, other);
+
+	EXPECT_EQ(0, leaked);
+	EXPECT_LT(0, races);
+	EXPECT_EQ(0, other)
+	{
+		TH_LOG("Unexpected send error: %s", strerror(other_errno));
+	}
+	EXPECT_EQ(0, other_addrform)
+	{
+		TH_LOG("Unexpected IPV6_ADDRFORM error: %s",
+		       strerror(-other_addrform));
+	}
+	EXPECT_EQ(0, pthread_barrier_destroy(&ctx.barrier));
+}
+
+/* AF_INET destinations on IPv6 sockets. */
+
+FIXTURE(dual_stack)
+{
+	struct receivers rcv;
+	struct sockaddr_storage inet_allowed, inet_denied;
+};
+
+FIXTURE_VARIANT(dual_stack)
+{
+	const int v6only;
+};
+
+/* clang-format off */
+FIXTURE_VARIANT_ADD(dual_stack, dual) {
+	/* clang-format on */
+	.v6only = 0,
+};
+
+/* clang-format off */
+FIXTURE_VARIANT_ADD(dual_stack, v6only) {
+	/* clang-format on */
+	.v6only = 1,
+};
+
+FIXTURE_SETUP(dual_stack)
+{
+	disable_caps(_metadata);
+	setup_loopback(_metadata);
+	setup_receivers(_metadata, &self->rcv);
+
+	set_in(&self->inet_allowed, AF_INET, PORT_ALLOWED);
+	set_in(&self->inet_denied, AF_INET, PORT_DENIED);
+}
+
+FIXTURE_TEARDOWN(dual_stack)
+{
+	teardown_receivers(&self->rcv);
+}
+
+static int dual_stack_socket(struct __test_metadata *const _metadata,
+			     const int v6only)
+{
+	const int fd = udp_socket(AF_INET6);
+
+	EXPECT_LE(0, fd);
+	if (fd >= 0)
+		EXPECT_EQ(0, set_v6only(fd, v6only));
+	return fd;
+}
+
+TEST_F(dual_stack, connect)
+{
+	int fd, ret;
+
+	sandbox_udp(_metadata, true);
+
+	/* Allowed port: the stack's answer. */
+	fd = dual_stack_socket(_metadata, variant->v6only);
+	ASSERT_LE(0, fd);
+	ret = connect_to(fd, &self->inet_allowed, sizeof(struct sockaddr_in));
+	if (variant->v6only) {
+		EXPECT_EQ(-EAFNOSUPPORT, ret);
+	} else {
+		EXPECT_EQ(0, ret);
+		EXPECT_EQ(0, send_to(fd, NULL, 0));
+		EXPECT_EQ(0, recv_dgram(self->rcv.allowed, 1000));
+	}
+	EXPECT_EQ(0, close(fd));
+
+	/* Denied port. */
+	fd = dual_stack_socket(_metadata, variant->v6only);
+	ASSERT_LE(0, fd);
+	ret = connect_to(fd, &self->inet_denied, sizeof(struct sockaddr_in));
+	if (variant->v6only) {
+		/* Denied by Landlock or refused by the stack: both are safe. */
+		EXPECT_TRUE(ret == -EACCES || ret == -EAFNOSUPPORT)
+		{
+			TH_LOG("Unexpected connect error: %s", strerror(-ret));
+		}
+	} else {
+		EXPECT_EQ(-EACCES, ret);
+		/* Still not connected. */
+		EXPECT_EQ(-EDESTADDRREQ, send_to(fd, NULL, 0));
+	}
+
+	/* Truncated sockaddr_in: the stack's answer. */
+	if (!variant->v6only)
+		EXPECT_EQ(-EINVAL,
+			  connect_to(fd, &self->inet_allowed,
+				     sizeof(struct sockaddr_in) - 1));
+	EXPECT_EQ(0, close(fd));
+
+	EXPECT_EQ(0, drain(self->rcv.denied));
+}
+
+TEST_F(dual_stack, sendto)
+{
+	int fd, ret;
+
+	fd = dual_stack_socket(_metadata, variant->v6only);
+	ASSERT_LE(0, fd);
+	sandbox_udp(_metadata, true);
+
+	/* Allowed port: the stack's answer. */
+	ret = send_to(fd, &self->inet_allowed, sizeof(struct sockaddr_in));
+	if (variant->v6only) {
+		EXPECT_EQ(-ENETUNREACH, ret);
+	} else {
+		EXPECT_EQ(0, ret);
+		EXPECT_EQ(0, recv_dgram(self->rcv.allowed, 1000));
+	}
+
+	/* Denied port. */
+	ret = send_to(fd, &self->inet_denied, sizeof(struct sockaddr_in));
+	if (variant->v6only) {
+		/* Denied by Landlock or refused by the stack: both are safe. */
+		EXPECT_TRUE(ret == -EACCES || ret == -ENETUNREACH)
+		{
+			TH_LOG("Unexpected sendto error: %s", strerror(-ret));
+		}
+	} else {
+		EXPECT_EQ(-EACCES, ret);
+	}
+
+	/* Truncated sockaddr_in: the stack's answer. */
+	if (!variant->v6only)
+		EXPECT_EQ(-EINVAL,
+			  send_to(fd, &self->inet_allowed,
+				  sizeof(struct sockaddr_in) - 1));
+
+	/* Full-size address. */
+	ret = send_to(fd, &self->inet_denied, sizeof(self->inet_denied));
+	if (!variant->v6only)
+		EXPECT_EQ(-EACCES, ret);
+
+	EXPECT_EQ(0, drain(self->rcv.denied));
+	EXPECT_EQ(0, drain(self->rcv.allowed));
+	EXPECT_EQ(0, close(fd));
+}
+
+/* A connected dual-stack socket still checks explicit AF_INET destinations. */
+TEST_F(dual_stack, sendto_connected)
+{
+	struct sockaddr_storage peer;
+	socklen_t peer_len;
+	int fd;
+
+	if (variant->v6only)
+		SKIP(return, "cannot connect a v6only socket to an IPv4 peer");
+
+	peer_len = set_in6(&peer, mapped_ipv4, PORT_ALLOWED);
+	fd = dual_stack_socket(_metadata, variant->v6only);
+	ASSERT_LE(0, fd);
+	sandbox_udp(_metadata, true);
+	ASSERT_EQ(0, connect_to(fd, &peer, peer_len));
+
+	EXPECT_EQ(-EACCES,
+		  send_to(fd, &self->inet_denied, sizeof(struct sockaddr_in)));
+	EXPECT_EQ(0,
+		  send_to(fd, &self->inet_allowed, sizeof(struct sockaddr_in)));
+	EXPECT_EQ(0, recv_dgram(self->rcv.allowed, 1000));
+
+	EXPECT_EQ(0, drain(self->rcv.denied));
+	EXPECT_EQ(0, close(fd));
+}
+
+/* bind() with an AF_INET address on an IPv6 socket is still -EINVAL. */
+TEST_F(dual_stack, bind_inet_unchanged)
+{
+	struct sockaddr_storage src;
+	int fd;
+
+	fd = dual_stack_socket(_metadata, variant->v6only);
+	ASSERT_LE(0, fd);
+	sandbox_udp(_metadata, true);
+
+	/* Shorter than a sockaddr_in6: Landlock and the stack agree. */
+	set_in(&src, AF_INET, PORT_SRC);
+	EXPECT_EQ(-EINVAL, bind_to(fd, &src, sizeof(struct sockaddr_in)));
+	EXPECT_EQ(0, local_port(fd));
+	EXPECT_EQ(0, close(fd));
+}
+
+/* IPv4-mapped IPv6 destinations are checked as before. */
+TEST_F(dual_stack, mapped_denied)
+{
+	struct sockaddr_storage dst;
+	socklen_t dst_len;
+	int fd;
+
+	dst_len = set_in6(&dst, mapped_ipv4, PORT_DENIED);
+	fd = dual_stack_socket(_metadata, variant->v6only);
+	ASSERT_LE(0, fd);
+	sandbox_udp(_metadata, true);
+
+	EXPECT_EQ(-EACCES, connect_to(fd, &dst, dst_len));
+	EXPECT_EQ(-EACCES, send_to(fd, &dst, dst_len));
+	EXPECT_EQ(0, drain(self->rcv.denied));
+	EXPECT_EQ(0, close(fd));
+}
+
+/* Implicit autobinds. */
+
+FIXTURE(autobind)
+{
+	struct receivers rcv;
+	struct sockaddr_storage dst, src;
+	socklen_t dst_len, src_len;
+};
+
+FIXTURE_VARIANT(autobind)
+{
+	const int family;
+};
+
+/* clang-format off */
+FIXTURE_VARIANT_ADD(autobind, ipv4) {
+	/* clang-format on */
+	.family = AF_INET,
+};
+
+/* clang-format off */
+FIXTURE_VARIANT_ADD(autobind, ipv6) {
+	/* clang-format on */
+	.family = AF_INET6,
+};
+
+FIXTURE_SETUP(autobind)
+{
+	disable_caps(_metadata);
+	setup_loopback(_metadata);
+	setup_receivers(_metadata, &self->rcv);
+
+	self->dst_len = set_dst(&self->dst, variant->family, PORT_ALLOWED);
+	self->src_len = set_dst(&self->src, variant->family, PORT_SRC);
+}
+
+FIXTURE_TEARDOWN(autobind)
+{
+	teardown_receivers(&self->rcv);
+}
+
+/* Without a port 0 rule, an unbound socket cannot send nor connect. */
+TEST_F(autobind, unbound_denied)
+{
+	int fd;
+
+	fd = udp_socket(variant->family);
+	ASSERT_LE(0, fd);
+	sandbox_udp(_metadata, false);
+
+	EXPECT_EQ(-EACCES, send_to(fd, &self->dst, self->dst_len));
+	EXPECT_EQ(-EACCES, connect_to(fd, &self->dst, self->dst_len));
+	EXPECT_EQ(0, local_port(fd));
+	EXPECT_EQ(0, drain(self->rcv.allowed));
+	EXPECT_EQ(0, close(fd));
+}
+
+TEST_F(autobind, unbound_port0_allowed)
+{
+	int fd;
+
+	sandbox_udp(_metadata, true);
+
+	fd = udp_socket(variant->family);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0, send_to(fd, &self->dst, self->dst_len));
+	EXPECT_EQ(0, recv_dgram(self->rcv.allowed, 1000));
+	EXPECT_LT(0, local_port(fd));
+	EXPECT_EQ(0, close(fd));
+
+	fd = udp_socket(variant->family);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0, connect_to(fd, &self->dst, self->dst_len));
+	EXPECT_EQ(0, send_to(fd, NULL, 0));
+	EXPECT_EQ(0, recv_dgram(self->rcv.allowed, 1000));
+	EXPECT_EQ(0, close(fd));
+}
+
+/*
+ * AF_UNSPEC destinations: "no address" on IPv6 sockets, AF_INET on IPv4
+ * ones.  Either way, the socket would be autobound, as for a send without
+ * address.
+ */
+TEST_F(autobind, unspec_needs_port0)
+{
+	struct sockaddr_storage unspec;
+	int fd;
+
+	fd = udp_socket(variant->family);
+	ASSERT_LE(0, fd);
+	sandbox_udp(_metadata, false);
+
+	EXPECT_EQ(-EACCES, send_to(fd, NULL, 0));
+	set_in(&unspec, AF_UNSPEC, PORT_ALLOWED);
+	EXPECT_EQ(-EACCES, send_to(fd, &unspec, sizeof(struct sockaddr_in)));
+	EXPECT_EQ(0, local_port(fd));
+	EXPECT_EQ(0, drain(self->rcv.allowed));
+	EXPECT_EQ(0, close(fd));
+}
+
+TEST_F(autobind, bound_before_sandbox)
+{
+	int fd;
+
+	fd = udp_socket(variant->family);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, bind_to(fd, &self->src, self->src_len));
+	sandbox_udp(_metadata, false);
+
+	EXPECT_EQ(0, send_to(fd, &self->dst, self->dst_len));
+	EXPECT_EQ(0, recv_dgram(self->rcv.allowed, 1000));
+	EXPECT_EQ(0, connect_to(fd, &self->dst, self->dst_len));
+	EXPECT_EQ(0, send_to(fd, NULL, 0));
+	EXPECT_EQ(0, recv_dgram(self->rcv.allowed, 1000));
+	EXPECT_EQ(0, close(fd));
+}
+
+TEST_F(autobind, bound_after_sandbox)
+{
+	int fd;
+
+	sandbox_udp(_metadata, false);
+	fd = udp_socket(variant->family);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, bind_to(fd, &self->src, self->src_len));
+
+	EXPECT_EQ(0, send_to(fd, &self->dst, self->dst_len));
+	EXPECT_EQ(0, recv_dgram(self->rcv.allowed, 1000));
+	EXPECT_EQ(0, connect_to(fd, &self->dst, self->dst_len));
+	EXPECT_EQ(0, send_to(fd, NULL, 0));
+	EXPECT_EQ(0, recv_dgram(self->rcv.allowed, 1000));
+	EXPECT_EQ(0, close(fd));
+}
+
+TEST_F(autobind, autobound_before_sandbox)
+{
+	int fd;
+
+	fd = udp_socket(variant->family);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, send_to(fd, &self->dst, self->dst_len));
+	EXPECT_EQ(0, recv_dgram(self->rcv.allowed, 1000));
+	EXPECT_LT(0, local_port(fd));
+	sandbox_udp(_metadata, false);
+
+	EXPECT_EQ(0, send_to(fd, &self->dst, self->dst_len));
+	EXPECT_EQ(0, recv_dgram(self->rcv.allowed, 1000));
+	EXPECT_EQ(0, close(fd));
+}
+
+/*
+ * Disconnecting releases an autobound port: the next send autobinds again,
+ * which needs a port 0 rule.
+ */
+TEST_F(autobind, disconnect_releases_autobind)
+{
+	int fd;
+
+	fd = udp_socket(variant->family);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, connect_to(fd, &self->dst, self->dst_len));
+	EXPECT_LT(0, local_port(fd));
+	sandbox_udp(_metadata, false);
+
+	EXPECT_EQ(0, send_to(fd, NULL, 0));
+	EXPECT_EQ(0, recv_dgram(self->rcv.allowed, 1000));
+
+	/* Always allowed. */
+	ASSERT_EQ(0, disconnect(fd));
+	EXPECT_EQ(0, local_port(fd));
+
+	EXPECT_EQ(-EACCES, send_to(fd, &self->dst, self->dst_len));
+	EXPECT_EQ(-EACCES, connect_to(fd, &self->dst, self->dst_len));
+	EXPECT_EQ(0, local_port(fd));
+	EXPECT_EQ(0, drain(self->rcv.allowed));
+	EXPECT_EQ(0, close(fd));
+}
+
+/* An explicitly bound port is kept across a disconnection. */
+TEST_F(autobind, disconnect_keeps_explicit_bind)
+{
+	int fd;
+
+	fd = udp_socket(variant->family);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, bind_to(fd, &self->src, self->src_len));
+	ASSERT_EQ(0, connect_to(fd, &self->dst, self->dst_len));
+	sandbox_udp(_metadata, false);
+
+	ASSERT_EQ(0, disconnect(fd));
+	EXPECT_EQ(PORT_SRC, local_port(fd));
+
+	EXPECT_EQ(0, send_to(fd, &self->dst, self->dst_len));
+	EXPECT_EQ(0, recv_dgram(self->rcv.allowed, 1000));
+	EXPECT_EQ(0, close(fd));
+}
+
+/* Audit records. */
+
+/*
+ * Matches an access record whose blockers and LSM data (a regex) are @tail,
+ * e.g. "net\\.bind_udp family=2$".
+ */
+static int matches_net_record(const int audit_fd, const char *const tail)
+{
+	static const char prefix[] = REGEX_LANDLOCK_PREFIX " blockers=";
+	char pattern[sizeof(prefix) + 200];
+	int len;
+
+	len = snprintf(pattern, sizeof(pattern), "%s%s", prefix, tail);
+	if (len >= sizeof(pattern))
+		return -E2BIG;
+
+	return audit_match_record(audit_fd, AUDIT_LANDLOCK_ACCESS, pattern,
+				  NULL);
+}
+
+/*
+ * Matches the denial of a datagram to 127.0.0.1:PORT_DENIED, checked as
+ * AF_INET, from an unbound and unconnected socket.
+ */
+static int matches_send_inet_denied(const int audit_fd)
+{
+	static const char tmpl[] =
+		"net\\.connect_send_udp family=%u daddr=127\\.0\\.0\\.1 dest=%u$";
+	char tail[sizeof(tmpl) + 10];
+
+	snprintf(tail, sizeof(tail), tmpl, AF_INET, PORT_DENIED);
+	return matches_net_record(audit_fd, tail);
+}
+
+/* Denied IPV6_ADDRFORM: the socket's family, addresses and ports. */
+static const char addrform_tail[] =
+	"net\\.ipv6_addrform_udp family=%u laddr=%s lport=[0-9]\\+ faddr=%s fport=%u$";
+static const char mapped_ipv4_regex[] = "::ffff:127\\.0\\.0\\.1";
+
+/* Expects that no more access record was logged. */
+static void expect_no_access_record(struct __test_metadata *const _metadata,
+				    const int audit_fd)
+{
+	struct audit_records records;
+
+	EXPECT_EQ(0, audit_count_records(audit_fd, &records));
+	EXPECT_EQ(0, records.access);
+}
+
+FIXTURE(audit)
+{
+	struct receivers rcv;
+	struct audit_filter audit_filter;
+	int audit_fd;
+	char tail[200];
+};
+
+FIXTURE_SETUP(audit)
+{
+	setup_loopback(_metadata);
+	setup_receivers(_metadata, &self->rcv);
+
+	set_cap(_metadata, CAP_AUDIT_CONTROL);
+	self->audit_fd = audit_init_with_exe_filter(&self->audit_filter);
+	EXPECT_LE(0, self->audit_fd);
+	disable_caps(_metadata);
+}
+
+FIXTURE_TEARDOWN(audit)
+{
+	teardown_receivers(&self->rcv);
+	set_cap(_metadata, CAP_AUDIT_CONTROL);
+	EXPECT_EQ(0, audit_cleanup(self->audit_fd, &self->audit_filter));
+	clear_cap(_metadata, CAP_AUDIT_CONTROL);
+}
+
+/* The family is logged right after the blockers, for IPv4... */
+TEST_F(audit, inet_family)
+{
+	struct sockaddr_storage addr;
+	int fd;
+
+	fd = udp_socket(AF_INET);
+	ASSERT_LE(0, fd);
+	sandbox_udp(_metadata, true);
+
+	set_in(&addr, AF_INET, PORT_DENIED);
+	EXPECT_EQ(-EACCES, send_to(fd, &addr, sizeof(struct sockaddr_in)));
+	EXPECT_EQ(0, matches_send_inet_denied(self->audit_fd));
+	expect_no_access_record(_metadata, self->audit_fd);
+
+	EXPECT_EQ(-EACCES, bind_to(fd, &addr, sizeof(struct sockaddr_in)));
+	snprintf(self->tail, sizeof(self->tail),
+		 "net\\.bind_udp family=2 saddr=127\\.0\\.0\\.1 src=%u$",
+		 PORT_DENIED);
+	EXPECT_EQ(0, matches_net_record(self->audit_fd, self->tail));
+	expect_no_access_record(_metadata, self->audit_fd);
+	EXPECT_EQ(0, close(fd));
+}
+
+/* ...for IPv6... */
+TEST_F(audit, inet6_family)
+{
+	struct sockaddr_storage addr;
+	socklen_t len;
+	int fd;
+
+	fd = udp_socket(AF_INET6);
+	ASSERT_LE(0, fd);
+	sandbox_udp(_metadata, true);
+
+	len = set_in6(&addr, loopback_ipv6, PORT_DENIED);
+	EXPECT_EQ(-EACCES, send_to(fd, &addr, len));
+	snprintf(self->tail, sizeof(self->tail),
+		 "net\\.connect_send_udp family=10 daddr=::1 dest=%u$",
+		 PORT_DENIED);
+	EXPECT_EQ(0, matches_net_record(self->audit_fd, self->tail));
+	expect_no_access_record(_metadata, self->audit_fd);
+	EXPECT_EQ(0, close(fd));
+}
+
+/* ...and for autobinds, which have neither address nor port. */
+TEST_F(audit, autobind_family)
+{
+	struct sockaddr_storage addr;
+	socklen_t len;
+	int fd;
+
+	sandbox_udp(_metadata, false);
+
+	fd = udp_socket(AF_INET6);
+	ASSERT_LE(0, fd);
+	len = set_in6(&addr, mapped_ipv4, PORT_ALLOWED);
+	EXPECT_EQ(-EACCES, send_to(fd, &addr, len));
+	EXPECT_EQ(0, matches_net_record(self->audit_fd,
+					"net\\.bind_udp family=10$"));
+	expect_no_access_record(_metadata, self->audit_fd);
+	EXPECT_EQ(0, close(fd));
+
+	fd = udp_socket(AF_INET);
+	ASSERT_LE(0, fd);
+	len = set_in(&addr, AF_INET, PORT_ALLOWED);
+	EXPECT_EQ(-EACCES, send_to(fd, &addr, len));
+	EXPECT_EQ(0, matches_net_record(self->audit_fd,
+					"net\\.bind_udp family=2$"));
+	expect_no_access_record(_metadata, self->audit_fd);
+	EXPECT_EQ(0, close(fd));
+}
+
+/* AF_UNSPEC on an IPv4 socket is logged as the AF_INET it is. */
+TEST_F(audit, unspec_as_inet)
+{
+	struct sockaddr_storage addr;
+	int fd;
+
+	fd = udp_socket(AF_INET);
+	ASSERT_LE(0, fd);
+	sandbox_udp(_metadata, true);
+
+	set_in(&addr, AF_UNSPEC, PORT_DENIED);
+	EXPECT_EQ(-EACCES, send_to(fd, &addr, sizeof(struct sockaddr_in)));
+	EXPECT_EQ(0, matches_send_inet_denied(self->audit_fd));
+	expect_no_access_record(_metadata, self->audit_fd);
+	EXPECT_EQ(0, close(fd));
+}
+
+/* Same on an IPv6 socket once IPV6_ADDRFORM was requested. */
+TEST_F(audit, unspec_as_inet_after_addrform)
+{
+	struct sockaddr_storage addr;
+	int fd;
+
+	fd = udp_socket(AF_INET6);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-ENOTCONN, addrform(fd));
+	sandbox_udp(_metadata, true);
+
+	set_in(&addr, AF_UNSPEC, PORT_DENIED);
+	EXPECT_EQ(-EACCES, send_to(fd, &addr, sizeof(struct sockaddr_in)));
+	EXPECT_EQ(0, matches_send_inet_denied(self->audit_fd));
+	expect_no_access_record(_metadata, self->audit_fd);
+	EXPECT_EQ(0, close(fd));
+}
+
+/* An AF_INET destination on a dual-stack IPv6 socket is logged as AF_INET. */
+TEST_F(audit, dual_stack_inet)
+{
+	struct sockaddr_storage addr;
+	int fd;
+
+	fd = udp_socket(AF_INET6);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, set_v6only(fd, 0));
+	sandbox_udp(_metadata, true);
+
+	set_in(&addr, AF_INET, PORT_DENIED);
+	EXPECT_EQ(-EACCES, send_to(fd, &addr, sizeof(struct sockaddr_in)));
+	EXPECT_EQ(0, matches_send_inet_denied(self->audit_fd));
+	expect_no_access_record(_metadata, self->audit_fd);
+
+	EXPECT_EQ(-EACCES, connect_to(fd, &addr, sizeof(struct sockaddr_in)));
+	EXPECT_EQ(0, matches_send_inet_denied(self->audit_fd));
+	expect_no_access_record(_metadata, self->audit_fd);
+	EXPECT_EQ(0, close(fd));
+}
+
+/*
+ * AF_UNSPEC as "no address" is not a denial, but a later conversion is, with
+ * its own blocker and the socket's (IPv6) family and addresses.
+ */
+TEST_F(audit, addrform_denied)
+{
+	struct sockaddr_storage peer, unspec;
+	socklen_t peer_len;
+	int fd;
+
+	peer_len = set_in6(&peer, mapped_ipv4, PORT_ALLOWED);
+	fd = udp_socket(AF_INET6);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, connect_to(fd, &peer, peer_len));
+	sandbox_udp(_metadata, true);
+
+	set_in(&unspec, AF_UNSPEC, PORT_DENIED);
+	EXPECT_EQ(ERR_UNSPEC_MAPPED,
+		  send_to(fd, &unspec, sizeof(struct sockaddr_in)));
+	expect_no_access_record(_metadata, self->audit_fd);
+
+	EXPECT_EQ(-EACCES, addrform(fd));
+	snprintf(self->tail, sizeof(self->tail), addrform_tail, AF_INET6,
+		 mapped_ipv4_regex, mapped_ipv4_regex, PORT_ALLOWED);
+	EXPECT_EQ(0, matches_net_record(self->audit_fd, self->tail));
+	expect_no_access_record(_metadata, self->audit_fd);
+	EXPECT_EQ(0, close(fd));
+}
+
+TEST_HARNESS_MAIN

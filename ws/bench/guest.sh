@@ -1,0 +1,22 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Runs in the guest for ws/bench.sh: socket lock count, then the benchmark.
+ROUNDS=${1:-5} N=${2:-2000}
+
+echo "@@BENCH-KERNEL $(uname -r)"
+dmesg | sed -n 's/.*sock blob size *= *\([0-9]*\).*/@@BENCH-SOCK-BLOB \1/p' | head -n1
+
+# Socket lock acquisitions (__lock_sock_fast) during the sandboxed sends.
+T=/sys/kernel/tracing
+if echo 'p:llsock __lock_sock_fast' >$T/kprobe_events 2>/dev/null; then
+	for op in send sendto; do
+		echo >$T/trace
+		echo 1 >$T/events/kprobes/llsock/enable
+		./udp_bench -o $op -r 1 -n 1000 >/dev/null
+		echo 0 >$T/events/kprobes/llsock/enable
+		echo "@@BENCH-LOCKS $op $(grep -c 'llsock:' $T/trace)"
+	done
+	echo >$T/kprobe_events
+fi
+
+./udp_bench -r "$ROUNDS" -n "$N"
