@@ -83,8 +83,11 @@ struct landlock_net_rs_request {
 
 const struct landlock_cred_security *landlock_net_rs_get_subject(u32 access);
 
-int landlock_net_rs_check_port(const struct landlock_cred_security *subject,
-			       const struct landlock_net_rs_request *req);
+bool landlock_net_rs_port_allowed(const struct landlock_cred_security *subject,
+				  u32 access, __be16 port);
+
+int landlock_net_rs_deny_port(const struct landlock_cred_security *subject,
+			      const struct landlock_net_rs_request *req);
 
 u32 *landlock_net_rs_sock_state(const struct sock *sk);
 

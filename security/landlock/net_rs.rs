@@ -504,13 +504,20 @@ impl Subject {
         (!ptr.is_null()).then_some(Self(ptr))
     }
 
-    /// Checks `req.port` against the domain, and logs a denial.
-    fn check_port(&self, req: &bindings::landlock_net_rs_request) -> Result {
+    /// Returns whether the domain allows `port` (network byte order) for `access`.
+    fn port_allowed(&self, access: NetAccess, port: u16) -> bool {
+        // SAFETY: `self.0` is a valid subject by the type invariant, obtained for `access` (cf.
+        // `check_access_socket()`).
+        unsafe { bindings::landlock_net_rs_port_allowed(self.0, access.mask(), port) }
+    }
+
+    /// Logs the denial of `req` (denied by [`Self::port_allowed`]) and returns `EACCES`.
+    fn deny_port(&self, req: &bindings::landlock_net_rs_request) -> Result {
         // SAFETY: `self.0` is a valid subject by the type invariant, obtained for `req.access`
         // (cf. `check_access_socket()`).  `req` is a valid reference, whose `sk` and `address`
         // (with `addrlen`) come from the views of the hook arguments (or from a live
         // `SockAddrStorage`), which outlive this call.
-        to_result(unsafe { bindings::landlock_net_rs_check_port(self.0, req) })
+        to_result(unsafe { bindings::landlock_net_rs_deny_port(self.0, req) })
     }
 
     /// Logs a denial of `setsockopt(IPV6_ADDRFORM)` on `sk` and returns `EACCES`.
@@ -522,7 +529,7 @@ impl Subject {
     }
 }
 
-/// Builds the C description of a request for `landlock_net_rs_check_port()`.
+/// Builds the C description of a denied request for `landlock_net_rs_deny_port()`.
 fn c_request(
     sk: &Sock,
     addr: SockAddrRef<'_>,
@@ -590,7 +597,11 @@ fn check_access_socket(sk: &Sock, addr: SockAddrRef<'_>, op: Operation, kind: So
             }
         },
     };
-    subject.check_port(&c_request(sk, addr, sock_family, access, &req))
+    if subject.port_allowed(access, req.port) {
+        return Ok(());
+    }
+    // Only a denial needs the description of the request, for the audit record.
+    subject.deny_port(&c_request(sk, addr, sock_family, access, &req))
 }
 
 /// Checks that the current task may autobind the UDP socket `sk` to an ephemeral port, if it is
@@ -600,14 +611,15 @@ fn check_access_socket(sk: &Sock, addr: SockAddrRef<'_>, op: Operation, kind: So
 /// first datagram has the side effect of autobinding an ephemeral port: we also have to check
 /// that the process would have had the right to bind(0) explicitly.
 fn check_autobind_udp_socket(sk: &Sock) -> Result {
-    // Quick return for non-Landlocked tasks.
-    if Subject::get(NetAccess::BindUdp).is_none() {
+    // The common case, whoever the caller is: one atomic load.  A socket that keeps its port
+    // cannot autobind.
+    let state = SockState::of(sk);
+    if state.port_pinned() {
         return Ok(());
     }
 
-    // The common case: one atomic load.
-    let state = SockState::of(sk);
-    if state.port_pinned() {
+    // Quick return for non-Landlocked tasks.
+    if Subject::get(NetAccess::BindUdp).is_none() {
         return Ok(());
     }
 

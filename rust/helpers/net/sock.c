@@ -14,14 +14,4 @@ __rust_helper void rust_helper_unlock_sock_fast(struct sock *sk, bool slow)
 	unlock_sock_fast(sk, slow);
 }
 
-__rust_helper bool rust_helper_sk_is_tcp(const struct sock *sk)
-{
-	return sk_is_tcp(sk);
-}
-
-__rust_helper bool rust_helper_sk_is_udp(const struct sock *sk)
-{
-	return sk_is_udp(sk);
-}
-
 #endif

@@ -92,24 +92,30 @@ impl Sock {
         unsafe { (*self.as_ptr()).sk_protocol }
     }
 
-    /// Returns whether this is a TCP socket, with the semantics of the C `sk_is_tcp()`.
-    ///
-    /// That is, an `AF_INET` or `AF_INET6` (read once) socket of type `SOCK_STREAM` and protocol
-    /// `IPPROTO_TCP`.
+    /// Returns whether this is an inet socket, as the C `sk_is_inet()`: its family (read once)
+    /// is `AF_INET` or `AF_INET6`.
     #[inline]
-    pub fn is_tcp(&self) -> bool {
-        // SAFETY: `self.0` is valid by the type invariant.
-        unsafe { bindings::sk_is_tcp(self.as_ptr()) }
+    pub fn is_inet(&self) -> bool {
+        let family = u32::from(self.family());
+        family == bindings::AF_INET || family == bindings::AF_INET6
     }
 
-    /// Returns whether this is a UDP socket, with the semantics of the C `sk_is_udp()`.
-    ///
-    /// That is, an `AF_INET` or `AF_INET6` (read once) socket of type `SOCK_DGRAM` and protocol
-    /// `IPPROTO_UDP`.
+    /// Returns whether this is a TCP socket, as the C `sk_is_tcp()`: an inet socket of type
+    /// `SOCK_STREAM` and protocol `IPPROTO_TCP`.
+    #[inline]
+    pub fn is_tcp(&self) -> bool {
+        self.is_inet()
+            && u32::from(self.sk_type()) == bindings::sock_type_SOCK_STREAM
+            && u32::from(self.protocol()) == bindings::IPPROTO_TCP
+    }
+
+    /// Returns whether this is a UDP socket, as the C `sk_is_udp()`: an inet socket of type
+    /// `SOCK_DGRAM` and protocol `IPPROTO_UDP`.
     #[inline]
     pub fn is_udp(&self) -> bool {
-        // SAFETY: `self.0` is valid by the type invariant.
-        unsafe { bindings::sk_is_udp(self.as_ptr()) }
+        self.is_inet()
+            && u32::from(self.sk_type()) == bindings::sock_type_SOCK_DGRAM
+            && u32::from(self.protocol()) == bindings::IPPROTO_UDP
     }
 
     /// Returns the local port binding of an inet socket, read under the socket lock.
