@@ -15,7 +15,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=${CACHE:-$HOME/.cache/landlock-udp}
 WORK=${WORK:-$CACHE/work}
-BOOTS=${BOOTS:-2} ROUNDS=${ROUNDS:-5} N=${N:-2000}
+BOOTS=${BOOTS:-2} ROUNDS=${ROUNDS:-9} N=${N:-2000}
 log() { printf '[bench] %s\n' "$*" >&2; }
 
 src=$("$repo/ws/tree.sh" ours)

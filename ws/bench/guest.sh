@@ -4,7 +4,7 @@
 ROUNDS=${1:-5} N=${2:-2000}
 
 echo "@@BENCH-KERNEL $(uname -r)"
-dmesg | sed -n 's/.*sock blob size *= *\([0-9]*\).*/@@BENCH-SOCK-BLOB \1/p' | head -n1
+dmesg | sed -n 's/.*blob(sock) size \([0-9]*\).*/@@BENCH-SOCK-BLOB \1/p' | head -n1
 
 # Socket lock acquisitions (__lock_sock_fast) during the sandboxed sends.
 T=/sys/kernel/tracing
