@@ -6,6 +6,8 @@
 #   make check [STOCK=1]      build, boot, run every Landlock test
 #   make vm CMD='...' [DIR=path] [STOCK=1]
 #   make bench                stock and ours side by side (UDP benchmark)
+#   make lint                 checkpatch, clang-format, W=1, sparse, rustfmt, clippy, rustdoc
+#   make series / bisect      export the patch series (out/series), build each commit
 #   make build / build-stock  just build
 #   make tree                 assemble the patched source tree only
 #
@@ -24,11 +26,11 @@ else
 KIND := ours
 endif
 
-.PHONY: all deps tree build build-stock check run vm bench clean help
+.PHONY: all deps tree build build-stock check run vm bench lint series bisect clean help
 all: check
 
 help:
-	@sed -n '3,15s/^# \{0,1\}//p' Makefile
+	@sed -n '3,17s/^# \{0,1\}//p' Makefile
 
 deps:
 	@ws/deps.sh
@@ -53,6 +55,15 @@ vm: build
 
 run: build
 	@ws/vm.sh $(KIND) vm 'sh ./demo.sh' '$(CURDIR)/ws/demo'
+
+series: deps
+	@ws/series.sh
+
+bisect: build
+	@ws/series.sh --bisect
+
+lint: build
+	@ws/lint.sh
 
 bench: deps
 	@ws/build.sh stock && ws/build.sh ours && ws/bench.sh

@@ -298,7 +298,8 @@ int main(int argc, char *argv[])
 	res = calloc(2 * NR_OPS * NR_RULES * rounds, sizeof(*res));
 	if (!res)
 		err(1, "calloc");
-#define RES(f, o, k, r) res[(((f) * NR_OPS + (o)) * NR_RULES + (k)) * rounds + (r)]
+#define RES(f, o, k, r) \
+	res[(((f) * NR_OPS + (o)) * NR_RULES + (k)) * rounds + (r)]
 
 	printf("# udp_bench: %zu rounds, %zu calls per measurement\n", rounds,
 	       n);
@@ -311,13 +312,14 @@ int main(int argc, char *argv[])
 		for (f = 0; f < 2; f++)
 			for (o = 0; o < NR_OPS; o++)
 				for (i = 0; i < NR_RULES; i++) {
-					const int nr = rule_counts[(i + r) % NR_RULES];
+					const int nr =
+						rule_counts[(i + r) % NR_RULES];
 
 					k = (i + r) % NR_RULES;
 					if (only >= 0 && only != (int)o)
 						continue;
-					RES(f, o, k, r) =
-						run_child(families[f], o, nr, n);
+					RES(f, o, k, r) = run_child(families[f],
+								    o, nr, n);
 				}
 
 	/* Raw values, for tools that pair rounds (e.g. overhead per round). */
@@ -348,7 +350,8 @@ int main(int argc, char *argv[])
 				qsort(v, rounds, sizeof(*v), cmp_double);
 				med = rounds % 2 ? v[rounds / 2] :
 						   (v[rounds / 2 - 1] +
-						    v[rounds / 2]) / 2;
+						    v[rounds / 2]) /
+							   2;
 				if (k == 0)
 					base = med;
 				printf("mode %s %s %d %.1f %.1f %.1f %+.2f\n",

@@ -137,8 +137,7 @@ static int udp_socket(const int family)
 
 static int set_v6only(const int fd, const int v6only)
 {
-	if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only,
-		       sizeof(v6only)))
+	if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof(v6only)))
 		return -errno;
 	return 0;
 }
@@ -316,9 +315,9 @@ static void enforce_rules(struct __test_metadata *const _metadata,
 			.port = rules[i].port,
 		};
 
-		ASSERT_EQ(0, landlock_add_rule(ruleset_fd,
-					       LANDLOCK_RULE_NET_PORT,
-					       &port_attr, 0));
+		ASSERT_EQ(0,
+			  landlock_add_rule(ruleset_fd, LANDLOCK_RULE_NET_PORT,
+					    &port_attr, 0));
 	}
 
 	enforce_ruleset(_metadata, ruleset_fd);
@@ -608,8 +607,7 @@ TEST_F(addrform, convert_then_unspec_checked)
 	/* The port is checked. */
 	EXPECT_EQ(-EACCES, send_to(fd, &self->unspec_denied,
 				   sizeof(struct sockaddr_in)));
-	EXPECT_EQ(-EACCES,
-		  send_to(fd, &self->unspec_denied, sizeof(unspec)));
+	EXPECT_EQ(-EACCES, send_to(fd, &self->unspec_denied, sizeof(unspec)));
 
 	/*
 	 * Allowed port: let through, the IPv6 stack still treats it as no
@@ -641,8 +639,8 @@ TEST_F(addrform, sandboxed_failed_convert_then_unspec_checked)
 
 	EXPECT_EQ(-EACCES, send_to(fd, &self->unspec_denied,
 				   sizeof(struct sockaddr_in)));
-	EXPECT_EQ(-EINVAL, send_to(fd, &self->unspec_allowed,
-				   sizeof(sa_family_t)));
+	EXPECT_EQ(-EINVAL,
+		  send_to(fd, &self->unspec_allowed, sizeof(sa_family_t)));
 	EXPECT_EQ(ERR_UNSPEC_MAPPED, send_to(fd, &self->unspec_allowed,
 					     sizeof(struct sockaddr_in)));
 
@@ -1016,9 +1014,8 @@ TEST_F(dual_stack, connect)
 
 	/* Truncated sockaddr_in: the stack's answer. */
 	if (!variant->v6only)
-		EXPECT_EQ(-EINVAL,
-			  connect_to(fd, &self->inet_allowed,
-				     sizeof(struct sockaddr_in) - 1));
+		EXPECT_EQ(-EINVAL, connect_to(fd, &self->inet_allowed,
+					      sizeof(struct sockaddr_in) - 1));
 	EXPECT_EQ(0, close(fd));
 
 	EXPECT_EQ(0, drain(self->rcv.denied));
@@ -1055,9 +1052,8 @@ TEST_F(dual_stack, sendto)
 
 	/* Truncated sockaddr_in: the stack's answer. */
 	if (!variant->v6only)
-		EXPECT_EQ(-EINVAL,
-			  send_to(fd, &self->inet_allowed,
-				  sizeof(struct sockaddr_in) - 1));
+		EXPECT_EQ(-EINVAL, send_to(fd, &self->inet_allowed,
+					   sizeof(struct sockaddr_in) - 1));
 
 	/* Full-size address. */
 	ret = send_to(fd, &self->inet_denied, sizeof(self->inet_denied));

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make lint: the checks Landlock's and Rust-for-Linux's maintainers run.
+#
+#  - checkpatch.pl --strict --codespell on every patch of patches/ and on
+#    every C file this repository adds;
+#  - clang-format (the kernel's .clang-format) on the C files we touch;
+#  - W=1 and sparse (C=2) on security/landlock/ and security/lsm_audit.o;
+#  - rustfmtcheck, CLIPPY=1 and rustdoc.
+#
+# Findings listed in ws/lint-allowed (with the reason they stay) are
+# reported but do not fail; any other finding fails.
+set -uo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+CACHE=${CACHE:-$HOME/.cache/landlock-udp}
+WORK=${WORK:-$CACHE/work}
+B=$WORK/build-ours
+fail=0
+log() { printf '[lint] %s\n' "$*"; }
+
+# shellcheck disable=SC1091
+. <(sed 's/ *:= */=/' "$CACHE/env.mk")
+export RUST_LIB_SRC LIBCLANG_PATH PATH=$HOME/.cargo/bin:$PATH
+src=$("$repo/ws/tree.sh" ours) || exit 1
+[ -f "$B/vmlinux" ] || { log "build first (make build)"; exit 1; }
+kmake() { make -C "$src" O="$B" -j"$(nproc)" "$@"; }
+allowed=$(grep -v '^#' "$repo/ws/lint-allowed" | cut -f1 | grep -v '^$')
+
+# report NAME FILE: print findings, fail on those not allowed.
+report() {
+	local name=$1 out=$2 bad
+	bad=$(sed 's/ (x[0-9]*)$//' "$out" | grep -vxF -f <(printf '%s\n' "$allowed") || true)
+	if [ -s "$out" ]; then
+		sed 's/^/    /' "$out"
+	fi
+	if [ -n "$bad" ]; then
+		log "$name: FAIL ($(grep -c . <<<"$bad") finding(s) not in ws/lint-allowed)"
+		fail=1
+	else
+		log "$name: ok ($(grep -c . "$out") allowed finding(s))"
+	fi
+}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# ------------------------------------------------------------ checkpatch
+dict=$(python3 -c 'import codespell_lib, os; print(os.path.join(os.path.dirname(codespell_lib.__file__), "data", "dictionary.txt"))' 2>/dev/null)
+cp_opts=(--strict --no-tree -q --codespell ${dict:+--codespellfile "$dict"})
+mapfile -t newc < <(cd "$repo" && git ls-files '*.c' '*.h' | grep -v '^ws/')
+{
+	for p in $(grep -v '^#' "$repo/patches/series"); do
+		"$src/scripts/checkpatch.pl" "${cp_opts[@]}" "$repo/patches/$p"
+	done
+	for f in "${newc[@]}"; do
+		"$src/scripts/checkpatch.pl" "${cp_opts[@]}" -f "$src/$f"
+	done
+} 2>&1 | grep -E '^(ERROR|WARNING|CHECK):' | sed 's/^\([A-Z]*: [^#]*\).*/\1/' | sort | uniq -c |
+	sed 's/^ *\([0-9]*\) \(.*\)/\2 (x\1)/' >"$tmp/checkpatch"
+report checkpatch "$tmp/checkpatch"
+
+# ---------------------------------------------------------- clang-format
+: >"$tmp/clang-format"
+for f in $(git -C "$src" diff --name-only base -- '*.c' '*.h'); do
+	case "$f" in security/*|tools/testing/selftests/landlock/*) ;; *) continue ;; esac
+	# Only files that the base keeps clang-format clean.
+	if git -C "$src" cat-file -e "base:$f" 2>/dev/null; then
+		n=$(cd "$src" && git show "base:$f" |
+			clang-format-19 --dry-run --assume-filename="$f" 2>&1 | grep -c 'warning:')
+		[ "$n" = 0 ] || continue
+	fi
+	n=$(cd "$src" && clang-format-19 --dry-run "$f" 2>&1 | grep -c 'warning:')
+	[ "$n" = 0 ] || echo "clang-format: $f: $n line(s) to reformat" >>"$tmp/clang-format"
+done
+report clang-format "$tmp/clang-format"
+
+# ------------------------------------------------------- W=1, sparse
+targets=(security/landlock/ security/lsm_audit.o)
+(cd "$src" && touch security/landlock/*.c security/lsm_audit.c)
+kmake W=1 C=2 "${targets[@]}" 2>&1 | grep -E 'warning:|error:' >"$tmp/w1" || true
+report "W=1 + sparse" "$tmp/w1"
+
+# ---------------------------------------------------------------- Rust
+kmake rustfmtcheck 2>&1 | grep -vE '^make|^  ' >"$tmp/rustfmt" || true
+report rustfmtcheck "$tmp/rustfmt"
+
+(cd "$src" && touch security/landlock/net_rs.rs rust/kernel/net/socket.rs)
+kmake CLIPPY=1 rust/ security/landlock/ 2>&1 | grep -E '^(warning|error)' >"$tmp/clippy" || true
+report clippy "$tmp/clippy"
+
+kmake rustdoc 2>&1 | grep -E '^(warning|error)' >"$tmp/rustdoc" || true
+report rustdoc "$tmp/rustdoc"
+
+# Back to the objects "make build" makes.
+kmake -s bzImage >/dev/null 2>&1 || { log "rebuild after lint failed"; fail=1; }
+
+if [ $fail = 0 ]; then
+	log "all clean (allowed findings are listed with their reason in ws/lint-allowed)"
+else
+	log "FAILED"
+fi
+exit $fail
