@@ -45,7 +45,9 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 # ------------------------------------------------------------ checkpatch
-dict=$(python3 -c 'import codespell_lib, os; print(os.path.join(os.path.dirname(codespell_lib.__file__), "data", "dictionary.txt"))' 2>/dev/null)
+# Debian's codespell keeps its dictionary with its Python module.
+dict=$(/usr/bin/python3 -c 'import codespell_lib, os; print(os.path.join(os.path.dirname(codespell_lib.__file__), "data", "dictionary.txt"))' 2>/dev/null)
+[ -f "$dict" ] || { log "codespell dictionary not found (apt-get install codespell)"; fail=1; }
 cp_opts=(--strict --no-tree -q --codespell ${dict:+--codespellfile "$dict"})
 mapfile -t newc < <(cd "$repo" && git ls-files '*.c' '*.h' | grep -v '^ws/')
 {
