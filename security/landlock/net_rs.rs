@@ -656,6 +656,30 @@ fn to_c(ret: Result) -> c_int {
     }
 }
 
+/// Returns views of the arguments of the `socket_bind` and `socket_connect` hooks, or `None` if
+/// Landlock does not restrict this kind of socket.
+///
+/// # Safety
+///
+/// `sock` is a valid socket with a `struct sock`, and `address` is valid for reads of `addrlen`
+/// bytes (or of `sizeof(struct sockaddr_storage)` bytes if `addrlen` is larger), for `'a`.
+unsafe fn addr_hook_args<'a>(
+    sock: *mut bindings::socket,
+    address: *mut bindings::sockaddr,
+    addrlen: c_int,
+) -> Option<(&'a Sock, SockAddrRef<'a>, SockKind)> {
+    // SAFETY: Per the safety requirements, `sock` and its `sk` are valid for `'a` (the hook's
+    // caller holds a reference on the socket's file).
+    let sk = unsafe { Socket::from_raw(sock) }.sk();
+    let kind = sock_kind(sk)?;
+
+    // SAFETY: Per the safety requirements, `address` is a kernel copy of the address (cf.
+    // `move_addr_to_kernel()`) valid for reads of the required bytes, which are not written
+    // during `'a`.
+    let addr = unsafe { SockAddrRef::from_raw(address, addrlen) };
+    Some((sk, addr, kind))
+}
+
 /// The `socket_bind` LSM hook.
 ///
 /// # Safety
@@ -669,18 +693,11 @@ pub unsafe extern "C" fn landlock_rs_socket_bind(
     address: *mut bindings::sockaddr,
     addrlen: c_int,
 ) -> c_int {
-    // SAFETY: Per the safety requirements, `sock` and its `sk` are valid for the duration of the
-    // call (the caller holds a reference on the socket's file).
-    let sk = unsafe { Socket::from_raw(sock) }.sk();
-    let Some(kind) = sock_kind(sk) else {
+    // SAFETY: The LSM framework calls this hook with the arguments that `addr_hook_args()`
+    // requires, valid for the duration of the call (see the safety requirements above).
+    let Some((sk, addr, kind)) = (unsafe { addr_hook_args(sock, address, addrlen) }) else {
         return 0;
     };
-
-    // SAFETY: Per the safety requirements, `address` is a kernel copy of the address (cf.
-    // `move_addr_to_kernel()`) valid for reads of the required bytes, which are not written
-    // during the call.
-    let addr = unsafe { SockAddrRef::from_raw(address, addrlen) };
-
     to_c(check_access_socket(sk, addr, Operation::Bind, kind))
 }
 
@@ -697,18 +714,11 @@ pub unsafe extern "C" fn landlock_rs_socket_connect(
     address: *mut bindings::sockaddr,
     addrlen: c_int,
 ) -> c_int {
-    // SAFETY: Per the safety requirements, `sock` and its `sk` are valid for the duration of the
-    // call (the caller holds a reference on the socket's file).
-    let sk = unsafe { Socket::from_raw(sock) }.sk();
-    let Some(kind) = sock_kind(sk) else {
+    // SAFETY: The LSM framework calls this hook with the arguments that `addr_hook_args()`
+    // requires, valid for the duration of the call (see the safety requirements above).
+    let Some((sk, addr, kind)) = (unsafe { addr_hook_args(sock, address, addrlen) }) else {
         return 0;
     };
-
-    // SAFETY: Per the safety requirements, `address` is a kernel copy of the address (cf.
-    // `move_addr_to_kernel()`) valid for reads of the required bytes, which are not written
-    // during the call.
-    let addr = unsafe { SockAddrRef::from_raw(address, addrlen) };
-
     let mut ret = check_access_socket(sk, addr, Operation::Connect, kind);
 
     // connect()ing to an AF_UNSPEC address does not trigger an autobind and should never be

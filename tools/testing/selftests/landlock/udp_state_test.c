@@ -513,6 +513,32 @@ FIXTURE_TEARDOWN(addrform)
 }
 
 /*
+ * From a sandboxed child, marks @fd (an IPv6 socket connected to an
+ * IPv4-mapped peer) with an AF_UNSPEC send that goes through as "no
+ * address", and checks that the mark then denies the conversion.
+ */
+static void
+mark_from_sandbox(struct __test_metadata *const _metadata,
+		  const struct sockaddr_storage *const unspec_denied,
+		  const int fd)
+{
+	pid_t child;
+
+	child = fork();
+	ASSERT_LE(0, child);
+	if (child == 0) {
+		sandbox_udp(_metadata, true);
+		EXPECT_EQ(ERR_UNSPEC_MAPPED,
+			  send_to(fd, unspec_denied,
+				  sizeof(struct sockaddr_in)));
+		EXPECT_EQ(-EACCES, addrform(fd));
+		_exit(_metadata->exit_code);
+		return;
+	}
+	wait_child(_metadata, child);
+}
+
+/*
  * Sending to an AF_UNSPEC ("no address") destination from a sandbox marks the
  * socket: converting it to IPv4 is then denied to the sandbox.
  */
@@ -661,18 +687,7 @@ TEST_F(addrform, unsandboxed_convert_allowed)
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, connect_to(fd, &self->peer, self->peer_len));
 
-	child = fork();
-	ASSERT_LE(0, child);
-	if (child == 0) {
-		sandbox_udp(_metadata, true);
-		EXPECT_EQ(ERR_UNSPEC_MAPPED,
-			  send_to(fd, &self->unspec_denied,
-				  sizeof(struct sockaddr_in)));
-		EXPECT_EQ(-EACCES, addrform(fd));
-		_exit(_metadata->exit_code);
-		return;
-	}
-	wait_child(_metadata, child);
+	mark_from_sandbox(_metadata, &self->unspec_denied, fd);
 	EXPECT_EQ(AF_INET6, sock_domain(fd));
 
 	/* The parent is not sandboxed. */
@@ -710,18 +725,7 @@ TEST_F(addrform, convert_by_domain_without_send_udp)
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, connect_to(fd, &self->peer, self->peer_len));
 
-	child = fork();
-	ASSERT_LE(0, child);
-	if (child == 0) {
-		sandbox_udp(_metadata, true);
-		EXPECT_EQ(ERR_UNSPEC_MAPPED,
-			  send_to(fd, &self->unspec_denied,
-				  sizeof(struct sockaddr_in)));
-		EXPECT_EQ(-EACCES, addrform(fd));
-		_exit(_metadata->exit_code);
-		return;
-	}
-	wait_child(_metadata, child);
+	mark_from_sandbox(_metadata, &self->unspec_denied, fd);
 
 	child = fork();
 	ASSERT_LE(0, child);
