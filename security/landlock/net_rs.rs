@@ -550,9 +550,10 @@ fn c_request(
     };
     // The audit record gives the family the stack uses: an AF_UNSPEC address that is checked is
     // read as AF_INET, so that the record shows its address and port.
-    let (family, port, bind) = match req.family {
-        AF_UNSPEC => (AF_INET, req.port, req.intent == Intent::Src),
-        family => (family, req.port, req.intent == Intent::Src),
+    let family = if req.family == AF_UNSPEC {
+        AF_INET
+    } else {
+        req.family
     };
 
     bindings::landlock_net_rs_request {
@@ -562,8 +563,8 @@ fn c_request(
         access: access.mask(),
         socket_family: sock_family,
         family,
-        port,
-        bind,
+        port: req.port,
+        bind: req.intent == Intent::Src,
         ipv6,
         ip,
     }
@@ -722,8 +723,8 @@ pub unsafe extern "C" fn landlock_rs_socket_connect(
     let mut ret = check_access_socket(sk, addr, Operation::Connect, kind);
 
     // connect()ing to an AF_UNSPEC address does not trigger an autobind and should never be
-    // restricted.  As in the C code, the socket kind is read again.
-    if ret.is_ok() && sk.is_udp() && connect_may_autobind(addr.family(), addr.addrlen()) {
+    // restricted.
+    if ret.is_ok() && kind == SockKind::Udp && connect_may_autobind(addr.family(), addr.addrlen()) {
         ret = check_autobind_udp_socket(sk);
     }
 
