@@ -3,7 +3,9 @@
 # landlock-udp: the front door.  See README.md.
 #
 #   make run                  build, boot, show Landlock UDP at work
-#   make check [STOCK=1]      build, boot, run every Landlock test
+#   make check [STOCK=1] [VARIANT=name]   build, boot, run every Landlock test
+#   make check-all            every variant (default, debug, kcsan, norust,
+#                             distro), one line each and a total
 #   make vm CMD='...' [DIR=path] [STOCK=1]
 #   make bench                stock and ours side by side (UDP benchmark)
 #   make lint                 checkpatch, clang-format, W=1, sparse, rustfmt, clippy, rustdoc
@@ -11,14 +13,16 @@
 #   make build / build-stock  just build
 #   make tree                 assemble the patched source tree only
 #
-# Variables: KSRC=/path/to/linux (use your own 7.3 tree as the base),
+# Variables: VARIANT=name (a kernel configuration of ws/variants/, with its
+# own build directory), KSRC=/path/to/linux (use your own 7.3 tree as the base),
 # CACHE (default ~/.cache/landlock-udp), JOBS, ACCEL=kvm|tcg,
 # BOOT_TIMEOUT (seconds).
 
 SHELL := /bin/bash
 CACHE ?= $(HOME)/.cache/landlock-udp
 WORK ?= $(CACHE)/work
-export CACHE WORK KSRC JOBS ACCEL BOOT_TIMEOUT
+export CACHE WORK KSRC JOBS ACCEL BOOT_TIMEOUT VARIANT
+VARIANTS := $(basename $(notdir $(wildcard ws/variants/*.config)))
 
 ifeq ($(STOCK),1)
 KIND := stock
@@ -26,7 +30,7 @@ else
 KIND := ours
 endif
 
-.PHONY: all deps tree build build-stock check run vm bench lint series bisect clean help
+.PHONY: all deps tree build build-stock check check-all run vm bench lint series bisect clean help
 all: check
 
 help:
@@ -47,7 +51,10 @@ build-stock: deps
 check: build
 	@ws/vm.sh $(KIND) check
 	@src=$$(ws/tree.sh $(KIND)) && \
-	  ws/report.py "$$src" "$(WORK)/run-$(KIND)-check" ws/known-failures
+	  ws/report.py "$$src" "$(WORK)/run-$(KIND)$(if $(VARIANT),-$(VARIANT))-check" ws/known-failures
+
+check-all: deps
+	@ws/check-all.sh $(KIND) default $(VARIANTS)
 
 vm: build
 	@test -n "$(CMD)" || { echo "usage: make vm CMD='...' [DIR=path] [STOCK=1]" >&2; exit 2; }

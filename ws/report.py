@@ -140,11 +140,46 @@ def main():
     if any('@@LL-TIMEOUT' in l for l in out):
         problems.append('  FAIL: the guest timed out')
         totals['failed'] += 1
+    # Every kernel splat fails the run, unless ws/known-splats allows it
+    # (a splat of the base, shown on the stock twin: "regex  reason").
+    allowed = []
+    splat_file = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                              'known-splats')
+    if os.path.exists(splat_file):
+        for line in open(splat_file):
+            line = line.strip()
+            if line and not line.startswith('#'):
+                allowed.append(re.compile(line.split('  ')[0]))
+    splat = re.compile(
+        r'Kernel panic|BUG:|WARNING:|Oops|KASAN:|UBSAN:|KCSAN:|'
+        r'possible circular locking|possible recursive locking|'
+        r'inconsistent lock state|suspicious RCU usage|'
+        r'rcu_(preempt|sched) (self-)?detected stall|'
+        r'INFO: task .* blocked|rust_panic|panicked at|'
+        r'ODEBUG:|list_(add|del) corruption|kmemleak: .*suspected memory leak')
     for l in console:
-        if re.search(r'Kernel panic|BUG:|WARNING:|Oops', l):
-            problems.append('  FAIL: kernel: ' + l.strip())
+        l = l.strip()
+        if splat.search(l) and not any(a.search(l) for a in allowed):
+            problems.append('  FAIL: kernel splat: ' + l)
             totals['failed'] += 1
             break
+    leak = False
+    for l in out:
+        if l.startswith('@@LL-KMEMLEAK-'):
+            leak = l == '@@LL-KMEMLEAK-BEGIN'
+        elif leak and 'unreferenced object' in l:
+            problems.append('  FAIL: kmemleak: ' + l.strip())
+            totals['failed'] += 1
+            break
+
+    # The guest must have seen every vCPU it was given (race tests need
+    # at least 2 CPUs online).
+    want_cpus = read('cpus')
+    got = [l.split()[1] for l in out if l.startswith('@@LL-CPUS ')]
+    if want_cpus and (not got or int(got[0]) < int(want_cpus[0])):
+        problems.append(f'  FAIL: the guest saw {got[0] if got else "no"} '
+                        f'CPU(s), {want_cpus[0]} given')
+        totals['failed'] += 1
 
     width = max(len(r[0]) for r in rows)
     for suite, p, f, s in rows:

@@ -3,7 +3,8 @@
 #
 # Boot a built test kernel in QEMU.
 #
-#   ws/vm.sh KIND check           run the tests; logs in $WORK/run-KIND-check/
+#   ws/vm.sh KIND check           run the tests; logs in
+#                                 $WORK/run-KIND[-VARIANT]-check/
 #   ws/vm.sh KIND vm CMD [DIR]    run CMD as root in /host (a copy of DIR),
 #                                 stream its output, exit with its status
 #
@@ -14,10 +15,15 @@
 set -euo pipefail
 
 kind=${1:?usage: vm.sh ours|stock check|vm [CMD [DIR]]} mode=${2:?}
+repo=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=${CACHE:-$HOME/.cache/landlock-udp}
 WORK=${WORK:-$CACHE/work}
+. "$repo/ws/variant.sh"
+kind=$kind$variant_suffix
 B=$WORK/build-$kind
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-1800}
+# vCPUs of the guest; the report fails a run whose guest saw fewer.
+CPUS=${CPUS:-2}
 log() { printf '[vm:%s] %s\n' "$kind" "$*" >&2; }
 die() { printf '[vm:%s] ERROR: %s\n' "$kind" "$*" >&2; exit 1; }
 
@@ -42,7 +48,7 @@ boot() {
 	: >"$run/console.log"
 	: >"$run/out.log"
 	timeout --foreground -k 5 "$t" qemu-system-x86_64 \
-		-accel "$accel" -cpu "$cpu" -smp 2 -m 2G -no-reboot \
+		-accel "$accel" -cpu "$cpu" -smp "$CPUS" -m 2G -no-reboot \
 		-display none -monitor none -nodefaults -vga none \
 		-kernel "$kernel" -initrd "$initrd" \
 		-append "console=ttyS0 panic=-1 oops=panic loglevel=7 ll.mode=$m $extra" \
@@ -78,6 +84,7 @@ check)
 	boot "$accel" check "$BOOT_TIMEOUT" "$B/initramfs.cpio.gz" || rc=$?
 	[ $rc = 124 ] && echo "@@LL-TIMEOUT after ${BOOT_TIMEOUT}s" >>"$run/out.log"
 	echo "$accel" >"$run/accel"
+	echo "$CPUS" >"$run/cpus"
 	cp "$B/initramfs/kselftest/landlock/TESTS" "$run/TESTS"
 	rm -rf "$dest"
 	mv "$run" "$dest"

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Landlock - The C compiler's layout of what the Rust network hooks read
+ *
+ * The Rust side reads C structures through bindgen's translation of the C
+ * headers, which is not made by the C compiler that builds the kernel: a
+ * construct that bindgen translates differently (e.g. a tagged anonymous
+ * structure member, a Microsoft extension) silently shifts fields, and only
+ * in the configurations where the sizes differ.  This file is compiled to
+ * assembly by the kernel's C compiler; Kbuild turns its markers into
+ * net_rs_layout.rs, and net_rs.rs asserts at build time that every offset
+ * and size it relies on is the same in bindgen's view.  Any field that the
+ * Rust side reads must be listed here.
+ *
+ * Copyright © 2026 The landlock-udp developers
+ */
+
+#include <linux/kbuild.h>
+#include <linux/net.h>
+#include <linux/socket.h>
+#include <linux/stddef.h>
+#include <net/sock.h>
+
+#include "net_rs.h"
+
+#define SIZE(sym, type) DEFINE(sym, sizeof(type))
+#define FIELD_SIZE(sym, str, mem) DEFINE(sym, sizeof_field(struct str, mem))
+
+/* As asm-offsets.c: only the assembly output of this file is used. */
+int main(void)
+{
+	/* struct sock: Sock in rust/kernel/net/socket.rs. */
+	OFFSET(SOCK_SKC_FAMILY, sock, __sk_common.skc_family);
+	FIELD_SIZE(SOCK_SKC_FAMILY_SIZE, sock, __sk_common.skc_family);
+	OFFSET(SOCK_SKC_NUM, sock, __sk_common.skc_num);
+	FIELD_SIZE(SOCK_SKC_NUM_SIZE, sock, __sk_common.skc_num);
+	OFFSET(SOCK_SK_USERLOCKS, sock, sk_userlocks);
+	FIELD_SIZE(SOCK_SK_USERLOCKS_SIZE, sock, sk_userlocks);
+	OFFSET(SOCK_SK_PROTOCOL, sock, sk_protocol);
+	FIELD_SIZE(SOCK_SK_PROTOCOL_SIZE, sock, sk_protocol);
+	OFFSET(SOCK_SK_TYPE, sock, sk_type);
+	FIELD_SIZE(SOCK_SK_TYPE_SIZE, sock, sk_type);
+	SIZE(SOCK_SIZE, struct sock);
+
+	/* struct socket: Socket. */
+	OFFSET(SOCKET_SK, socket, sk);
+	SIZE(SOCKET_SIZE, struct socket);
+
+	/* struct msghdr: MsgHdr. */
+	OFFSET(MSGHDR_MSG_NAME, msghdr, msg_name);
+	OFFSET(MSGHDR_MSG_NAMELEN, msghdr, msg_namelen);
+	FIELD_SIZE(MSGHDR_MSG_NAMELEN_SIZE, msghdr, msg_namelen);
+	OFFSET(MSGHDR_MSG_FLAGS, msghdr, msg_flags);
+	FIELD_SIZE(MSGHDR_MSG_FLAGS_SIZE, msghdr, msg_flags);
+	SIZE(MSGHDR_SIZE, struct msghdr);
+
+	/* Socket addresses: SockAddrRef and the parser. */
+	SIZE(SOCKADDR_STORAGE_SIZE, struct sockaddr_storage);
+	SIZE(SOCKADDR_IN_SIZE, struct sockaddr_in);
+	OFFSET(SOCKADDR_IN_SIN_PORT, sockaddr_in, sin_port);
+	OFFSET(SOCKADDR_IN_SIN_ADDR, sockaddr_in, sin_addr);
+	OFFSET(SOCKADDR_IN6_SIN6_PORT, sockaddr_in6, sin6_port);
+	OFFSET(SOCKADDR_IN6_SIN6_ADDR, sockaddr_in6, sin6_addr);
+	OFFSET(SOCKADDR_IN6_SIN6_SCOPE_ID, sockaddr_in6, sin6_scope_id);
+
+	/* struct landlock_net_rs_request: built by Rust, read by C. */
+	OFFSET(REQ_ADDRESS, landlock_net_rs_request, address);
+	OFFSET(REQ_ADDRLEN, landlock_net_rs_request, addrlen);
+	OFFSET(REQ_SK, landlock_net_rs_request, sk);
+	OFFSET(REQ_ACCESS, landlock_net_rs_request, access);
+	OFFSET(REQ_SOCKET_FAMILY, landlock_net_rs_request, socket_family);
+	OFFSET(REQ_FAMILY, landlock_net_rs_request, family);
+	OFFSET(REQ_PORT, landlock_net_rs_request, port);
+	OFFSET(REQ_BIND, landlock_net_rs_request, bind);
+	OFFSET(REQ_IPV6, landlock_net_rs_request, ipv6);
+	OFFSET(REQ_IP, landlock_net_rs_request, ip);
+	SIZE(REQ_SIZE, struct landlock_net_rs_request);
+	return 0;
+}
