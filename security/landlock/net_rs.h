@@ -91,9 +91,6 @@ int landlock_net_rs_deny_port(const struct landlock_cred_security *subject,
 
 u32 *landlock_net_rs_sock_state(const struct sock *sk);
 
-int landlock_net_rs_deny_addrform(const struct landlock_cred_security *subject,
-				  const struct sock *sk);
-
 /* Implemented in Rust (net_rs.rs), registered as LSM hooks by net.c. */
 
 int landlock_rs_socket_bind(struct socket *sock, struct sockaddr *address,
@@ -104,9 +101,5 @@ int landlock_rs_socket_connect(struct socket *sock, struct sockaddr *address,
 
 int landlock_rs_socket_sendmsg(struct socket *sock, struct msghdr *msg,
 			       int size);
-
-int landlock_rs_socket_setsockopt(struct socket *sock, int level, int optname);
-
-void landlock_rs_sk_clone_security(const struct sock *sk, struct sock *newsk);
 
 #endif /* _SECURITY_LANDLOCK_NET_RS_H */

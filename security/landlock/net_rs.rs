@@ -11,6 +11,25 @@
 //! domain lookup, the rule check and the logging stay in C (see `net.c` and `net_rs.h`): they are
 //! reached through `Subject`, with a request described by scalars.
 //!
+//! # Threat model
+//!
+//! The sandboxed task is malicious and controls the timing of its threads; tasks that share its
+//! sockets without being restricted for UDP (no domain, or a domain that does not handle
+//! `LANDLOCK_ACCESS_NET_CONNECT_SEND_UDP`) are not colluding, but may do anything legitimate at
+//! any time, such as converting an IPv6 socket to IPv4 with `setsockopt(IPV6_ADDRFORM)`.  A task
+//! is only ever restricted for the rights its own domain handles.  So the hooks never rely on
+//! the socket's family staying what they read: an `AF_UNSPEC` destination that they let through
+//! as "no address" on an IPv6 UDP socket is made unusable as an IPv4 one (see
+//! `clear_unspec_port()`), whatever the interleaving, and whatever the path to the hook
+//! (`sendmsg(2)`, `sendmmsg(2)`, io_uring).
+//!
+//! The autobind check has a window that predates this implementation (mainline has it too): it
+//! reads the local port under the socket lock, and the stack autobinds later, after the lock is
+//! released; a sandboxed sibling's `connect(AF_UNSPEC)` in between releases an autobound port
+//! (`__udp_disconnect()`), and the send then autobinds again without a second check.  Only a
+//! port the socket already had, that the domain allowed or that predates the sandbox, can be
+//! given back, and the new ephemeral port is chosen by the kernel.
+//!
 //! C header: [`security/landlock/net_rs.h`](srctree/security/landlock/net_rs.h)
 
 use core::mem::offset_of;
@@ -27,7 +46,6 @@ use kernel::{
     prelude::*,
     sync::atomic::{
         Atomic,
-        Full,
         Relaxed, //
     }, //
 };
@@ -240,8 +258,7 @@ enum Decision<'a> {
     /// Allowed if the domain allows the port.
     Check(Request<'a>),
     /// Explicit `AF_UNSPEC` destination for a UDP datagram on an IPv6 socket: "no address" for
-    /// the IPv6 stack, but an IPv4 destination if the socket becomes IPv4 under us.  Decided by
-    /// the ADDRFORM protocol, see [`SockState`].
+    /// the IPv6 stack, allowed once made harmless for the IPv4 stack, see [`clear_unspec_port`].
     UnspecOnInet6,
 }
 
@@ -322,7 +339,7 @@ fn parse(
                     // IPv6 sockets treat an AF_UNSPEC destination as "no address", but the
                     // socket's family can change under our feet (if another thread calls
                     // setsockopt(IPV6_ADDRFORM)) to IPv4, which would then treat it as AF_INET.
-                    // The caller resolves this with the socket's state.
+                    // The caller makes it harmless for IPv4, see `clear_unspec_port()`.
                     if sock_family == AF_INET6 {
                         return Ok(Decision::UnspecOnInet6);
                     }
@@ -414,10 +431,8 @@ fn connect_may_autobind(family: Option<u16>, addrlen: c_int) -> bool {
 
 /// Landlock's state of a socket: one `u32` in the socket's LSM blob (`lbs_sock`).
 ///
-/// # Layout
-///
 /// The word is zeroed by the LSM core when the socket is allocated (`lsm_sk_alloc()`), and its
-/// bits are only ever set, never cleared, for the life of the socket:
+/// only bit is set, never cleared, for the life of the socket:
 ///
 /// - [`Self::PORT_PINNED`]: the socket has a local port that it keeps until it is released, i.e.
 ///   `inet_num != 0` with `SOCK_BINDPORT_LOCK` (an explicit `bind(2)` to a non-zero port), as
@@ -426,59 +441,13 @@ fn connect_may_autobind(family: Option<u16>, addrlen: c_int) -> bool {
 ///   so these hooks skip the autobind check, and the socket lock, with one atomic load.
 ///   Autobound ports (and ports bound to 0) are not pinned: a disconnect releases them (cf.
 ///   `__udp_disconnect()`), and the next connect or send autobinds again.
-/// - [`Self::ADDRFORM`]: `setsockopt(IPV6_ADDRFORM)` was called on this IPv6 UDP socket, by any
-///   task, whether or not the conversion to IPv4 then succeeded.  Set by the `socket_setsockopt`
-///   hook before the conversion can happen.
-/// - [`Self::UNSPEC_SENT`]: a task whose domain handles `LANDLOCK_ACCESS_NET_CONNECT_SEND_UDP`
-///   sent a datagram to an explicit `AF_UNSPEC` destination on this IPv6 UDP socket, and it was
-///   allowed as "no address".  Set by the `socket_sendmsg` hook.
 ///
-/// `sk_clone_security` copies the word, except [`Self::PORT_PINNED`]: a clone does not inherit
-/// `SOCK_BINDPORT_LOCK` (cf. `sk_clone_lock()`).
-///
-/// # The ADDRFORM protocol
-///
-/// An IPv6 UDP socket treats an `AF_UNSPEC` destination as "no address" (the connected peer,
-/// already checked by `socket_connect`, or `EDESTADDRREQ`), but an IPv4 one treats it as
-/// `AF_INET`, and `IPV6_ADDRFORM` turns the former into the latter at any time, the socket being
-/// unlocked in `socket_sendmsg`.  Allowing such a send without checking any port is only safe if
-/// the socket cannot become IPv4 before the stack reads its family.  So:
-///
-/// - `socket_sendmsg` sets [`Self::UNSPEC_SENT`] and reads [`Self::ADDRFORM`] in the same atomic
-///   read-modify-write: if it is set, the destination is checked as `AF_INET`; otherwise it is
-///   allowed as "no address".
-/// - `socket_setsockopt(IPV6_ADDRFORM)` sets [`Self::ADDRFORM`] and reads [`Self::UNSPEC_SENT`]
-///   in the same way: if it is set, the conversion is denied (with the `net.ipv6_addrform_udp`
-///   blocker) to a task whose domain handles `LANDLOCK_ACCESS_NET_CONNECT_SEND_UDP`.
-///
-/// Both read-modify-writes are on the same word, so they are totally ordered: the later one
-/// always sees the earlier one's bit.  Either the send is checked as `AF_INET`, or the
-/// conversion is denied, or both; a datagram can never reach an unchecked IPv4 port.  No other
-/// ordering is needed, and a send that finds [`Self::UNSPEC_SENT`] already set may skip the write
-/// (a load that sees it set is ordered after the write that set it).  The price of this
-/// simplicity is that the flags are sticky: once an `AF_UNSPEC` send was allowed on a socket, a
-/// sandboxed task can no longer convert it, and once a conversion was attempted, `AF_UNSPEC`
-/// destinations are checked as `AF_INET` even if the socket stayed IPv6.
-///
-/// A task whose domain does not handle the right may still convert the socket: it could send to
-/// any port itself, and Landlock does not restrict it.
+/// Relaxed ordering is enough: the bit only caches a fact that, once true, stays true, and that
+/// the hook that sets it observed under the socket lock.
 struct SockState<'a>(&'a Atomic<u32>);
-
-/// How to treat an explicit `AF_UNSPEC` destination on an IPv6 UDP socket.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum UnspecAs {
-    /// As the IPv6 stack does: no address.
-    NoAddress,
-    /// As an `AF_INET` destination (`struct sockaddr_in` layout).
-    Inet,
-}
 
 impl<'a> SockState<'a> {
     const PORT_PINNED: u32 = 1 << 0;
-    const ADDRFORM: u32 = 1 << 1;
-    const UNSPEC_SENT: u32 = 1 << 2;
-    /// Bits that a clone inherits.
-    const CLONED: u32 = Self::ADDRFORM | Self::UNSPEC_SENT;
 
     /// Returns the state of `sk`.
     fn of(sk: &'a Sock) -> Self {
@@ -491,18 +460,6 @@ impl<'a> SockState<'a> {
         Self(unsafe { Atomic::from_ptr(ptr) })
     }
 
-    /// Sets `bits` and returns the previous value of the word.
-    fn set(&self, bits: u32) -> u32 {
-        let mut old = self.0.load(Relaxed);
-        while old & bits != bits {
-            match self.0.cmpxchg(old, old | bits, Full) {
-                Ok(_) => break,
-                Err(cur) => old = cur,
-            }
-        }
-        old
-    }
-
     /// Returns whether the socket is known to keep its local port.
     fn port_pinned(&self) -> bool {
         self.0.load(Relaxed) & Self::PORT_PINNED != 0
@@ -510,56 +467,35 @@ impl<'a> SockState<'a> {
 
     /// Records that the socket keeps its local port.
     fn pin_port(&self) {
-        self.set(Self::PORT_PINNED);
-    }
-
-    /// The `socket_sendmsg` side of the ADDRFORM protocol.
-    fn send_unspec(&self) -> UnspecAs {
-        unspec_as(self.set(Self::UNSPEC_SENT))
-    }
-
-    /// The `socket_setsockopt(IPV6_ADDRFORM)` side of the ADDRFORM protocol: returns whether a
-    /// task whose domain handles `LANDLOCK_ACCESS_NET_CONNECT_SEND_UDP` must be denied.
-    fn convert(&self) -> bool {
-        addrform_conflicts(self.set(Self::ADDRFORM))
-    }
-
-    /// Copies the inheritable state to a clone.
-    fn clone_to(&self, new: &SockState<'_>) {
-        new.0.store(self.0.load(Relaxed) & Self::CLONED, Relaxed);
+        // The only bit of the word: a plain store cannot lose another one.
+        self.0.store(Self::PORT_PINNED, Relaxed);
     }
 }
 
-/// Decides how an `AF_UNSPEC` destination is treated, given the state word before the send set
-/// [`SockState::UNSPEC_SENT`].
-fn unspec_as(prev: u32) -> UnspecAs {
-    if prev & SockState::ADDRFORM != 0 {
-        UnspecAs::Inet
-    } else {
-        UnspecAs::NoAddress
+/// Makes an explicit `AF_UNSPEC` destination `addr`, allowed on an IPv6 UDP socket as "no
+/// address", harmless for the IPv4 stack.
+///
+/// The IPv6 stack reads nothing but the family of such a destination (cf. `udpv6_sendmsg()`), but
+/// `setsockopt(IPV6_ADDRFORM)` may turn the socket into an IPv4 one at any time, by a task that
+/// Landlock does not restrict (and thus cannot deny), between this hook's read of the socket's
+/// family and the stack's: the IPv4 stack reads the same bytes as a `struct sockaddr_in` (cf.
+/// `udp_sendmsg()`), whose port this hook did not check.  Clearing the bytes of that port makes
+/// the IPv4 stack refuse the datagram (`EINVAL`, no destination port) before anything else, while
+/// the IPv6 stack never reads them: the send gets the IPv6 stack's own answer, or `EINVAL` if it
+/// races with a conversion, and never reaches an unchecked port.  A shorter address is refused by
+/// the IPv4 stack anyway (`EINVAL`).
+///
+/// `addr` is the kernel's copy of the address, owned by the caller of the hook (and for
+/// `sendmmsg()`, copied anew from user space for each message), so no other send sees the change.
+fn clear_unspec_port(addr: &mut [u8]) {
+    if addr.len() >= SOCKADDR_IN_LEN as usize {
+        addr[PORT_OFFSET..PORT_OFFSET + 2].fill(0);
     }
-}
-
-/// Decides whether an `IPV6_ADDRFORM` conversion conflicts with an allowed `AF_UNSPEC` send, given
-/// the state word before the conversion set [`SockState::ADDRFORM`].
-fn addrform_conflicts(prev: u32) -> bool {
-    prev & SockState::UNSPEC_SENT != 0
 }
 
 /// Returns whether a socket with this local port keeps it until it is released.
 fn is_pinned(port: kernel::net::socket::LocalPort) -> bool {
     port.num != 0 && port.user_locked
-}
-
-/// Checks that the current task may convert the IPv6 UDP socket `sk` to IPv4.
-fn check_addrform(sk: &Sock) -> Result {
-    if !SockState::of(sk).convert() {
-        return Ok(());
-    }
-    match Subject::get(NetAccess::ConnectSendUdp) {
-        Some(subject) => subject.deny_addrform(sk),
-        None => Ok(()),
-    }
 }
 
 /// Landlock credential of the current task, whose domain handles some network access right.
@@ -597,14 +533,6 @@ impl Subject {
         // (with `addrlen`) come from the views of the hook arguments (or from a live
         // `SockAddrStorage`), which outlive this call.
         to_result(unsafe { bindings::landlock_net_rs_deny_port(self.0, req) })
-    }
-
-    /// Logs a denial of `setsockopt(IPV6_ADDRFORM)` on `sk` and returns `EACCES`.
-    fn deny_addrform(&self, sk: &Sock) -> Result {
-        // SAFETY: `self.0` is a valid subject by the type invariant, obtained for
-        // `NetAccess::ConnectSendUdp` (cf. `check_addrform()`), and `sk` is valid for the
-        // duration of the call.
-        to_result(unsafe { bindings::landlock_net_rs_deny_addrform(self.0, sk.as_ptr()) })
     }
 }
 
@@ -649,12 +577,26 @@ fn c_request(
     }
 }
 
+/// How an allowed request goes on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Allowed {
+    /// As it is.
+    AsIs,
+    /// Once its `AF_UNSPEC` destination is made harmless with [`clear_unspec_port`].
+    ClearUnspecPort,
+}
+
 /// Checks that the current task may do `op` with the address `addr` on the socket `sk` of kind
 /// `kind`.
-fn check_access_socket(sk: &Sock, addr: SockAddrRef<'_>, op: Operation, kind: SockKind) -> Result {
+fn check_access_socket(
+    sk: &Sock,
+    addr: SockAddrRef<'_>,
+    op: Operation,
+    kind: SockKind,
+) -> Result<Allowed> {
     let access = NetAccess::of(op, kind);
     let Some(subject) = Subject::get(access) else {
-        return Ok(());
+        return Ok(Allowed::AsIs);
     };
 
     // The socket is not locked, so sk_family can change concurrently due to e.g.
@@ -662,26 +604,17 @@ fn check_access_socket(sk: &Sock, addr: SockAddrRef<'_>, op: Operation, kind: So
     let sock_family = sk.family();
 
     let req = match parse(addr.as_bytes(), addr.addrlen(), sock_family, op, kind)? {
-        Decision::Allow => return Ok(()),
+        Decision::Allow => return Ok(Allowed::AsIs),
         Decision::Check(req) => req,
-        Decision::UnspecOnInet6 => match SockState::of(sk).send_unspec() {
-            UnspecAs::NoAddress => return Ok(()),
-            UnspecAs::Inet => {
-                let (port, ip) = parse_in(addr.as_bytes(), addr.addrlen())?;
-                Request {
-                    family: AF_UNSPEC,
-                    port,
-                    addr: ip,
-                    intent: Intent::Dst,
-                }
-            }
-        },
+        Decision::UnspecOnInet6 => return Ok(Allowed::ClearUnspecPort),
     };
     if subject.port_allowed(access, req.port) {
-        return Ok(());
+        return Ok(Allowed::AsIs);
     }
     // Only a denial needs the description of the request, for the audit record.
-    subject.deny_port(&c_request(sk, addr, sock_family, access, &req))
+    subject
+        .deny_port(&c_request(sk, addr, sock_family, access, &req))
+        .map(|()| Allowed::AsIs)
 }
 
 /// Checks that the current task may autobind the UDP socket `sk` to an ephemeral port, if it is
@@ -714,12 +647,16 @@ fn check_autobind_udp_socket(sk: &Sock) -> Result {
 
     // Pretends the process tried to bind() on the wildcard address with port 0.
     let port0 = SockAddrStorage::with_family(sk.family());
-    check_access_socket(sk, port0.as_addr(), Operation::Bind, SockKind::Udp)
+    check_access_socket(sk, port0.as_addr(), Operation::Bind, SockKind::Udp).map(|_| ())
 }
 
 /// Returns the kind of `sk`, or `None` if Landlock does not restrict it.
+///
+/// MPTCP sockets are restricted as TCP ones: MPTCP falls back to plain TCP on the wire, so
+/// leaving them out would let any sandbox bypass the TCP rights.  SCTP sockets are not restricted
+/// (no right covers them).
 fn sock_kind(sk: &Sock) -> Option<SockKind> {
-    if sk.is_tcp() {
+    if sk.is_tcp() || sk.is_mptcp() {
         Some(SockKind::Tcp)
     } else if sk.is_udp() {
         Some(SockKind::Udp)
@@ -778,7 +715,7 @@ pub unsafe extern "C" fn landlock_rs_socket_bind(
     let Some((sk, addr, kind)) = (unsafe { addr_hook_args(sock, address, addrlen) }) else {
         return 0;
     };
-    to_c(check_access_socket(sk, addr, Operation::Bind, kind))
+    to_c(check_access_socket(sk, addr, Operation::Bind, kind).map(|_| ()))
 }
 
 /// The `socket_connect` LSM hook.
@@ -799,7 +736,7 @@ pub unsafe extern "C" fn landlock_rs_socket_connect(
     let Some((sk, addr, kind)) = (unsafe { addr_hook_args(sock, address, addrlen) }) else {
         return 0;
     };
-    let mut ret = check_access_socket(sk, addr, Operation::Connect, kind);
+    let mut ret = check_access_socket(sk, addr, Operation::Connect, kind).map(|_| ());
 
     // connect()ing to an AF_UNSPEC address does not trigger an autobind and should never be
     // restricted.
@@ -816,9 +753,9 @@ pub unsafe extern "C" fn landlock_rs_socket_connect(
 ///
 /// Must only be called by the LSM framework as the `socket_sendmsg` hook: `sock` is a valid
 /// socket with a `struct sock`, and `msg` is a valid message header whose `msg_name`, if not
-/// null, is a kernel buffer valid for reads of `msg_namelen` bytes (or of
-/// `sizeof(struct sockaddr_storage)` bytes if `msg_namelen` is larger), for the duration of the
-/// call.
+/// null, is a kernel buffer valid for reads and writes of `msg_namelen` bytes (or of
+/// `sizeof(struct sockaddr_storage)` bytes if `msg_namelen` is larger), that only the caller
+/// accesses for the duration of the call.
 #[export]
 pub unsafe extern "C" fn landlock_rs_socket_sendmsg(
     sock: *mut bindings::socket,
@@ -830,77 +767,40 @@ pub unsafe extern "C" fn landlock_rs_socket_sendmsg(
     let sk = unsafe { Socket::from_raw(sock) }.sk();
 
     // SAFETY: Per the safety requirements, `msg` is valid, and its `msg_name` is a kernel copy of
-    // the destination address (cf. `copy_msghdr_from_user()` and `__sys_sendto()`) valid for
-    // reads of the required bytes.  None of them is written during the call.
-    let msg = unsafe { MsgHdr::from_raw(msg) };
-    let address = msg.name();
+    // the destination address (cf. `copy_msghdr_from_user()`, `__sys_sendto()` and
+    // `sock_sendmsg()`) valid for reads and writes of the required bytes, which only the caller
+    // accesses during the call.
+    let msg = unsafe { MsgHdr::from_raw_mut(msg) };
 
-    if msg.flags() & bindings::MSG_FASTOPEN != 0 {
-        if let Some(addr) = address {
-            if sk.is_tcp() {
-                if let Err(err) = check_access_socket(sk, addr, Operation::SendMsg, SockKind::Tcp) {
-                    return err.to_errno();
-                }
+    let kind = sock_kind(sk);
+    if msg.flags() & bindings::MSG_FASTOPEN != 0 && kind == Some(SockKind::Tcp) {
+        if let Some(addr) = msg.name() {
+            if let Err(err) = check_access_socket(sk, addr, Operation::SendMsg, SockKind::Tcp) {
+                return err.to_errno();
             }
         }
     }
 
-    if !sk.is_udp() {
+    if kind != Some(SockKind::Udp) {
         return 0;
     }
 
-    let mut ret = match address {
+    let allowed = match msg.name() {
         Some(addr) => check_access_socket(sk, addr, Operation::SendMsg, SockKind::Udp),
-        None => Ok(()),
+        None => Ok(Allowed::AsIs),
+    };
+    let ret = match allowed {
+        Ok(Allowed::ClearUnspecPort) => {
+            if let Some(addr) = msg.name_bytes_mut() {
+                clear_unspec_port(addr);
+            }
+            Ok(())
+        }
+        Ok(Allowed::AsIs) => Ok(()),
+        Err(err) => Err(err),
     };
 
-    if ret.is_ok() {
-        ret = check_autobind_udp_socket(sk);
-    }
-
-    to_c(ret)
-}
-
-/// The `socket_setsockopt` LSM hook.
-///
-/// # Safety
-///
-/// Must only be called by the LSM framework as the `socket_setsockopt` hook: `sock` is a valid
-/// socket with a `struct sock`, for the duration of the call.
-#[export]
-pub unsafe extern "C" fn landlock_rs_socket_setsockopt(
-    sock: *mut bindings::socket,
-    level: c_int,
-    optname: c_int,
-) -> c_int {
-    if level != bindings::SOL_IPV6 as c_int || optname != bindings::IPV6_ADDRFORM as c_int {
-        return 0;
-    }
-
-    // SAFETY: Per the safety requirements, `sock` and its `sk` are valid for the duration of the
-    // call (the caller holds a reference on the socket's file).
-    let sk = unsafe { Socket::from_raw(sock) }.sk();
-    if !sk.is_udp() || sk.family() != AF_INET6 {
-        return 0;
-    }
-    to_c(check_addrform(sk))
-}
-
-/// The `sk_clone_security` LSM hook.
-///
-/// # Safety
-///
-/// Must only be called by the LSM framework as the `sk_clone_security` hook: `sk` and `newsk`
-/// are valid sockets, for the duration of the call.
-#[export]
-pub unsafe extern "C" fn landlock_rs_sk_clone_security(
-    sk: *const bindings::sock,
-    newsk: *mut bindings::sock,
-) {
-    // SAFETY: Per the safety requirements, `sk` and `newsk` are valid for the duration of the
-    // call.
-    let (sk, newsk) = unsafe { (Sock::from_raw(sk), Sock::from_raw(newsk)) };
-    SockState::of(sk).clone_to(&SockState::of(newsk));
+    to_c(ret.and_then(|()| check_autobind_udp_socket(sk)))
 }
 
 #[cfg(CONFIG_SECURITY_LANDLOCK_KUNIT_TEST)]
@@ -1051,7 +951,7 @@ mod tests {
     ) -> Outcome {
         let udp_dst = kind == SockKind::Udp && op != Operation::Bind;
         match mainline(family, addrlen, op, kind, sock_family, wildcard) {
-            // AF_UNSPEC destination on an IPv6 UDP socket: resolved by the ADDRFORM protocol.
+            // AF_UNSPEC destination on an IPv6 UDP socket: no address, port bytes cleared.
             Outcome::DenyUnspec => Outcome::UnspecOnInet6,
             // Dual-stack: IPv4 destination on an IPv6 UDP socket.
             Outcome::Fail(_)
@@ -1160,7 +1060,7 @@ mod tests {
         let buf = test_addr(AF_UNSPEC, false);
         let port = u16::from_ne_bytes(PORT_BYTES);
 
-        // Left to the ADDRFORM protocol on IPv6 sockets, whatever the length.
+        // No address on IPv6 sockets (port bytes cleared), whatever the length.
         for addrlen in [2, 16, 24, 128] {
             assert_eq!(
                 parse(
@@ -1453,54 +1353,29 @@ mod tests {
     }
 
     #[test]
-    fn addrform_protocol_send_first() {
-        let word = Atomic::new(0u32);
-        let state = SockState(&word);
+    fn unspec_port_cleared() {
+        // The bytes of a sockaddr_in to 127.0.0.1:4660, with the family AF_UNSPEC.
+        let mut addr = test_addr(AF_UNSPEC, false);
+        let before = addr;
 
-        // A send before any conversion: no address, as the IPv6 stack does.
-        assert_eq!(state.send_unspec(), UnspecAs::NoAddress);
-        assert_eq!(state.send_unspec(), UnspecAs::NoAddress);
-        // The conversion that follows conflicts with it.
-        assert!(state.convert());
-        // Later sends are checked as AF_INET.
-        assert_eq!(state.send_unspec(), UnspecAs::Inet);
-    }
+        clear_unspec_port(&mut addr[..16]);
+        // What the IPv4 stack would read as the port is 0, which it refuses...
+        let (port, _) = parse_in(&addr[..16], 16).unwrap();
+        assert_eq!(port, 0);
+        // ...and nothing else changed: the family (all the IPv6 stack reads) and the rest.
+        assert_eq!(addr[..2], before[..2]);
+        assert_eq!(addr[4..], before[4..]);
 
-    #[test]
-    fn addrform_protocol_convert_first() {
-        let word = Atomic::new(0u32);
-        let state = SockState(&word);
+        // Longer addresses too.
+        let mut addr = test_addr(AF_UNSPEC, false);
+        clear_unspec_port(&mut addr);
+        assert_eq!(addr[2..4], [0, 0]);
 
-        // A conversion before any send does not conflict...
-        assert!(!state.convert());
-        // ...and makes sends checked as AF_INET.
-        assert_eq!(state.send_unspec(), UnspecAs::Inet);
-        // A second conversion attempt now sees the send.
-        assert!(state.convert());
-    }
-
-    #[test]
-    fn addrform_protocol_exhaustive() {
-        // Whatever the state a send and a conversion start from, and whichever goes first, at
-        // least one of them sees the other: the send is checked, or the conversion denied.
-        for start in 0..8u32 {
-            for send_first in [true, false] {
-                let word = Atomic::new(start);
-                let state = SockState(&word);
-                let (unspec, conflict) = if send_first {
-                    let unspec = state.send_unspec();
-                    (unspec, state.convert())
-                } else {
-                    let conflict = state.convert();
-                    (state.send_unspec(), conflict)
-                };
-                assert!(unspec == UnspecAs::Inet || conflict);
-                // The port bit is independent.
-                assert_eq!(
-                    word.load(Relaxed) & SockState::PORT_PINNED,
-                    start & SockState::PORT_PINNED
-                );
-            }
+        // Addresses that the IPv4 stack refuses anyway (too short) are left alone.
+        for len in [0, 2, 4, 15] {
+            let mut addr = test_addr(AF_UNSPEC, false);
+            clear_unspec_port(&mut addr[..len]);
+            assert_eq!(addr, before);
         }
     }
 
@@ -1522,19 +1397,5 @@ mod tests {
             num: 53,
             user_locked: true
         }));
-    }
-
-    #[test]
-    fn clone_keeps_addrform_state_only() {
-        let old =
-            Atomic::new(SockState::PORT_PINNED | SockState::ADDRFORM | SockState::UNSPEC_SENT);
-        let new = Atomic::new(0u32);
-
-        SockState(&old).clone_to(&SockState(&new));
-        assert_eq!(
-            new.load(Relaxed),
-            SockState::ADDRFORM | SockState::UNSPEC_SENT
-        );
-        assert!(!SockState(&new).port_pinned());
     }
 }

@@ -11,15 +11,21 @@
  * destination given to :manpage:`sendmsg(2)` on an IPv6 UDP socket was always
  * denied with ``EACCES``, although the IPv6 stack treats it as "no address"
  * (the connected peer, which :manpage:`connect(2)` already checked, or
- * ``EDESTADDRREQ``).  It is now handled as the stack does.  A per-socket state
- * detects a concurrent conversion of the socket to IPv4 with
- * ``setsockopt(IPV6_ADDRFORM)``, which would turn such a destination into an
- * IPv4 one: such destinations are then checked as %AF_INET, and a sandboxed
- * task cannot convert a socket on which it already sent to an %AF_UNSPEC
- * destination (``EACCES``, logged with the ``net.ipv6_addrform_udp`` blocker).
+ * ``EDESTADDRREQ``).  It is now handled as the stack does.  If another task
+ * converts the socket to IPv4 with ``setsockopt(IPV6_ADDRFORM)`` while such a
+ * datagram is being sent, the send fails with ``EINVAL`` instead of reaching
+ * a port that was never checked; once the socket is IPv4, such destinations
+ * are checked as %AF_INET ones.
  * Second, an %AF_INET destination on a dual-stack (not v6-only) IPv6 UDP
  * socket, which the stack accepts, was refused with ``EINVAL``; its port is
  * now checked as an IPv4 one.
+ *
+ * The same kernels also apply %LANDLOCK_ACCESS_NET_BIND_TCP and
+ * %LANDLOCK_ACCESS_NET_CONNECT_TCP to MPTCP sockets (``IPPROTO_MPTCP``),
+ * which fall back to plain TCP on the wire and were not restricted at all.
+ * This makes restrictions stricter, not looser: it needs no erratum of its
+ * own, but programs that rely on MPTCP under a TCP policy now need rules for
+ * the ports they use.  SCTP sockets stay unrestricted: no right covers them.
  *
  * Impact:
  *
