@@ -12,6 +12,8 @@
 #   make series / bisect      export the patch series (out/series), build each commit
 #   make build / build-stock  just build
 #   make tree                 assemble the patched source tree only
+#   make mutants [MUTANTS='03 07']  break one guard at a time (ws/mutants/),
+#                             check that the tests catch each (not in CI)
 #
 # Variables: VARIANT=name (a kernel configuration of ws/variants/, with its
 # own build directory), KSRC=/path/to/linux (use your own 7.3 tree as the base),
@@ -30,11 +32,11 @@ else
 KIND := ours
 endif
 
-.PHONY: all deps tree build build-stock check check-all run vm bench lint series bisect clean help
+.PHONY: all deps tree build build-stock check check-all mutants run vm bench lint series bisect clean help
 all: check
 
 help:
-	@sed -n '3,17s/^# \{0,1\}//p' Makefile
+	@sed -n '3,19s/^# \{0,1\}//p' Makefile
 
 deps:
 	@ws/deps.sh
@@ -55,6 +57,9 @@ check: build
 
 check-all: deps
 	@ws/check-all.sh $(KIND) default $(VARIANTS)
+
+mutants: deps
+	@ws/mutants.sh $(MUTANTS)
 
 vm: build
 	@test -n "$(CMD)" || { echo "usage: make vm CMD='...' [DIR=path] [STOCK=1]" >&2; exit 2; }

@@ -6,6 +6,9 @@
 #
 #   [VARIANT=name] ws/build.sh ours|stock
 #
+# BUILD_DIR=dir builds in dir instead; NO_TREE=1 builds the source tree as
+# it is, without reassembling it (ws/mutants.sh: a mutant applied on top).
+#
 # Outputs in $WORK/build-<kind>[-<variant>]/: arch/x86/boot/bzImage,
 # kselftest/, initramfs.cpio.gz.  A variant adds its fragment
 # ws/variants/<variant>.config last; its "#make: ARGS" lines are extra
@@ -17,7 +20,7 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=${CACHE:-$HOME/.cache/landlock-udp}
 WORK=${WORK:-$CACHE/work}
 . "$repo/ws/variant.sh"
-B=$WORK/build-$kind$variant_suffix
+B=${BUILD_DIR:-$WORK/build-$kind$variant_suffix}
 JOBS=${JOBS:-$(nproc)}
 log() { printf '[build:%s%s] %s\n' "$kind" "$variant_suffix" "$*" >&2; }
 die() { printf '[build:%s%s] ERROR: %s\n' "$kind" "$variant_suffix" "$*" >&2; exit 1; }
@@ -25,7 +28,13 @@ die() { printf '[build:%s%s] ERROR: %s\n' "$kind" "$variant_suffix" "$*" >&2; ex
 # shellcheck disable=SC1091
 . <(sed 's/ *:= */=/' "$CACHE/env.mk")
 export RUST_LIB_SRC LIBCLANG_PATH PATH=$HOME/.cargo/bin:$PATH
-src=$("$repo/ws/tree.sh" "$kind")
+if [ "${NO_TREE:-}" = 1 ]; then
+	src=$WORK/linux
+	[ "$kind" = stock ] && src=$WORK/linux-stock
+	[ -d "$src/.git" ] || die "NO_TREE=1: no assembled tree in $src"
+else
+	src=$("$repo/ws/tree.sh" "$kind")
+fi
 mkdir -p "$B"
 kmake() { make -C "$src" O="$B" -j"$JOBS" -s "${variant_make[@]}" "$@"; }
 

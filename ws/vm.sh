@@ -12,6 +12,9 @@
 # (nested KVM can hang silently at boot); otherwise TCG. Every boot has a
 # timeout (BOOT_TIMEOUT seconds, default 1800).  QEMU_EXTRA and KERNEL_EXTRA
 # add QEMU options and kernel command line arguments (see ws/bench.sh).
+# BUILD_DIR and RUN_DIR replace the build directory and the check mode's log
+# directory; LL_TESTS=a,b runs only these kselftests in check mode (the
+# report then expects only them; see ws/mutants.sh).
 set -euo pipefail
 
 kind=${1:?usage: vm.sh ours|stock check|vm [CMD [DIR]]} mode=${2:?}
@@ -20,7 +23,7 @@ CACHE=${CACHE:-$HOME/.cache/landlock-udp}
 WORK=${WORK:-$CACHE/work}
 . "$repo/ws/variant.sh"
 kind=$kind$variant_suffix
-B=$WORK/build-$kind
+B=${BUILD_DIR:-$WORK/build-$kind}
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-1800}
 # vCPUs of the guest; the report fails a run whose guest saw fewer.
 CPUS=${CPUS:-2}
@@ -42,7 +45,10 @@ boot() {
 	# The tests switch audit on and off themselves; elsewhere, audit
 	# records of denials are worth seeing.
 	[ "$m" = vm ] && extra=audit=1
-	extra="$extra ${KERNEL_EXTRA:-}"
+	if [ "$m" = check ] && [ -n "${LL_TESTS:-}" ]; then
+		extra="$extra ll.tests=$LL_TESTS"
+	fi
+	extra="$extra $variant_cmdline ${KERNEL_EXTRA:-}"
 	local cpu=max
 	[ "$accel" = kvm ] && cpu=host
 	: >"$run/console.log"
@@ -78,14 +84,18 @@ pick_accel() {
 accel=$(pick_accel)
 case "$mode" in
 check)
-	dest=$WORK/run-$kind-check
+	dest=${RUN_DIR:-$WORK/run-$kind-check}
 	log "booting under $accel; kernel messages in $dest/console.log"
 	rc=0
 	boot "$accel" check "$BOOT_TIMEOUT" "$B/initramfs.cpio.gz" || rc=$?
 	[ $rc = 124 ] && echo "@@LL-TIMEOUT after ${BOOT_TIMEOUT}s" >>"$run/out.log"
 	echo "$accel" >"$run/accel"
 	echo "$CPUS" >"$run/cpus"
-	cp "$B/initramfs/kselftest/landlock/TESTS" "$run/TESTS"
+	if [ -n "${LL_TESTS:-}" ]; then
+		tr ',' '\n' <<<"$LL_TESTS" >"$run/TESTS"
+	else
+		cp "$B/initramfs/kselftest/landlock/TESTS" "$run/TESTS"
+	fi
 	rm -rf "$dest"
 	mv "$run" "$dest"
 	mkdir -p "$run"

@@ -27,6 +27,9 @@
  * own, but programs that rely on MPTCP under a TCP policy now need rules for
  * the ports they use.  SCTP sockets stay unrestricted: no right covers them.
  *
+ * Kernels built without ``CONFIG_RUST`` keep the previous behaviour and do not
+ * report this erratum.
+ *
  * Impact:
  *
  * Programs that pass a generic "unspecified" destination to
@@ -35,4 +38,7 @@
  * a policy handling %LANDLOCK_ACCESS_NET_CONNECT_SEND_UDP even when the port
  * was allowed.
  */
+/* Only the Rust network hooks (CONFIG_RUST) behave so. */
+#if IS_ENABLED(CONFIG_SECURITY_LANDLOCK_NET_RUST)
 LANDLOCK_ERRATUM(5)
+#endif /* IS_ENABLED(CONFIG_SECURITY_LANDLOCK_NET_RUST) */
