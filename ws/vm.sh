@@ -113,6 +113,8 @@ vm)
 	(cd "$x" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1) >"$run/extra.cpio.gz"
 	cat "$B/initramfs.cpio.gz" "$run/extra.cpio.gz" >"$run/initrd.gz"
 	log "booting under $accel (console: $run/console.log)"
+	# tail must find the file before the background boot() truncates it.
+	: >"$run/out.log"
 	boot "$accel" vm "$BOOT_TIMEOUT" "$run/initrd.gz" &
 	qpid=$!
 	# Stream the command's output as it comes.
