@@ -5,7 +5,8 @@
 #   make run                  build, boot, show Landlock UDP at work
 #   make check [STOCK=1] [VARIANT=name]   build, boot, run every Landlock test
 #   make check-all            every variant (default, debug, kcsan, norust,
-#                             distro), one line each and a total
+#                             distro) and the KUnit gate, one line each and a total
+#   make kunit                kunit.py run --kunitconfig security/landlock --arch um
 #   make vm CMD='...' [DIR=path] [STOCK=1]
 #   make bench                stock and ours side by side (UDP benchmark)
 #   make lint                 checkpatch, clang-format, W=1, sparse, rustfmt, clippy, rustdoc
@@ -32,11 +33,11 @@ else
 KIND := ours
 endif
 
-.PHONY: all deps tree build build-stock check check-all mutants run vm bench lint series bisect clean help
+.PHONY: all deps tree build build-stock check check-all kunit mutants run vm bench lint series bisect clean help
 all: check
 
 help:
-	@sed -n '3,19s/^# \{0,1\}//p' Makefile
+	@sed -n '3,20s/^# \{0,1\}//p' Makefile
 
 deps:
 	@ws/deps.sh
@@ -56,7 +57,10 @@ check: build
 	  ws/report.py "$$src" "$(WORK)/run-$(KIND)$(if $(VARIANT),-$(VARIANT))-check" ws/known-failures
 
 check-all: deps
-	@ws/check-all.sh $(KIND) default $(VARIANTS)
+	@ws/check-all.sh $(KIND) default $(VARIANTS) $(if $(filter ours,$(KIND)),kunit-um)
+
+kunit: deps
+	@ws/kunit.sh
 
 mutants: deps
 	@ws/mutants.sh $(MUTANTS)

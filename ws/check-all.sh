@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make check-all: build and test every variant in turn ("default" is the
-# plain "make check"), then print one summary line per variant and the
-# total "N passed, N failed".
+# plain "make check", "kunit-um" the maintainers' UML KUnit gate, make
+# kunit), then print one summary line per variant and the total
+# "N passed, N failed".
 #
 #   ws/check-all.sh ours|stock VARIANT...
 set -uo pipefail
@@ -16,8 +17,12 @@ p=0 f=0 s=0 lines=()
 for v in "$@"; do
 	var=$v; [ "$v" = default ] && var=
 	start=$(date +%s)
-	make -C "$repo" --no-print-directory check STOCK=$stock VARIANT="$var" \
-		>"$logs/$v.log" 2>&1
+	if [ "$v" = kunit-um ]; then
+		make -C "$repo" --no-print-directory kunit >"$logs/$v.log" 2>&1
+	else
+		make -C "$repo" --no-print-directory check STOCK=$stock VARIANT="$var" \
+			>"$logs/$v.log" 2>&1
+	fi
 	rc=$?
 	t=$(($(date +%s) - start))
 	last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$logs/$v.log" | tail -n1)
@@ -28,7 +33,7 @@ for v in "$@"; do
 	read -r vp _ vf _ vs _ <<<"${last//,/}"
 	[ "$rc" = 0 ] || [ "$vf" != 0 ] || vf=1
 	p=$((p + vp)) f=$((f + vf)) s=$((s + ${vs:-0}))
-	lines+=("$(printf '%-8s %5d passed %4d failed %4d skipped  (%ds)' "$v" "$vp" "$vf" "${vs:-0}" "$t")")
+	lines+=("$(printf '%-9s %5d passed %4d failed %4d skipped  (%ds)' "$v" "$vp" "$vf" "${vs:-0}" "$t")")
 	grep -E '^  (FAIL|known)' "$logs/$v.log" | sed "s/^/  [$v]/" | head -n 20
 done
 printf '%s\n' "${lines[@]}"

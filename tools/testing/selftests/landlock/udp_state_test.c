@@ -1606,7 +1606,7 @@ TEST_F(autobind, disconnect_keeps_explicit_bind)
 
 /*
  * Matches an access record whose blockers and LSM data (a regex) are @tail,
- * e.g. "net\\.bind_udp family=2$".
+ * e.g. "net\\.bind_udp family=2 src=0$".
  */
 static int matches_net_record(const int audit_fd, const char *const tail)
 {
@@ -1721,7 +1721,10 @@ TEST_F(audit, inet6_family)
 	EXPECT_EQ(0, close(fd));
 }
 
-/* ...and for autobinds, which have neither address nor port. */
+/*
+ * ...and for autobinds, which have no address: their port is the ephemeral
+ * one asked for (0), logged so that the record is not one without a port.
+ */
 TEST_F(audit, autobind_family)
 {
 	struct sockaddr_storage addr;
@@ -1735,7 +1738,7 @@ TEST_F(audit, autobind_family)
 	len = set_in6(&addr, mapped_ipv4, PORT_ALLOWED);
 	EXPECT_EQ(-EACCES, send_to(fd, &addr, len));
 	EXPECT_EQ(0, matches_net_record(self->audit_fd,
-					"net\\.bind_udp family=10$"));
+					"net\\.bind_udp family=10 src=0$"));
 	expect_no_access_record(_metadata, self->audit_fd);
 	EXPECT_EQ(0, close(fd));
 
@@ -1744,7 +1747,7 @@ TEST_F(audit, autobind_family)
 	len = set_in(&addr, AF_INET, PORT_ALLOWED);
 	EXPECT_EQ(-EACCES, send_to(fd, &addr, len));
 	EXPECT_EQ(0, matches_net_record(self->audit_fd,
-					"net\\.bind_udp family=2$"));
+					"net\\.bind_udp family=2 src=0$"));
 	expect_no_access_record(_metadata, self->audit_fd);
 	EXPECT_EQ(0, close(fd));
 }
