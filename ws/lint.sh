@@ -6,6 +6,7 @@
 #  - checkpatch.pl --strict --codespell on every patch of patches/ and on
 #    every C file this repository adds;
 #  - clang-format (the kernel's .clang-format) on the C files we touch;
+#  - no change to what other LSMs log (security/lsm_audit.c, other LSMs);
 #  - W=1 and sparse (C=2) on security/landlock/ and security/lsm_audit.o;
 #  - rustfmtcheck, CLIPPY=1 and rustdoc.
 #
@@ -75,6 +76,18 @@ for f in $(git -C "$src" diff --name-only base -- '*.c' '*.h'); do
 	[ "$n" = 0 ] || echo "clang-format: $f: $n line(s) to reformat" >>"$tmp/clang-format"
 done
 report clang-format "$tmp/clang-format"
+
+# ------------------------------------------------- other LSMs' records
+# audit_log_lsm_data() writes the network records of every LSM (SELinux's
+# AVCs, AppArmor's, Smack's): Landlock's own fields (family=, src=0) are
+# logged by security/landlock/audit.c, so that no other LSM's record
+# changes.  Fails if the series touches the common formatter or another
+# LSM.
+git -C "$src" diff --name-only base -- security/lsm_audit.c \
+	include/linux/lsm_audit.h security/selinux security/apparmor \
+	security/smack security/tomoyo |
+	sed 's/^/changes what other LSMs log: /' >"$tmp/other-lsms"
+report "other LSMs' records" "$tmp/other-lsms"
 
 # ------------------------------------------------------- W=1, sparse
 targets=(security/landlock/ security/lsm_audit.o)

@@ -235,6 +235,17 @@ enum Intent {
     Dst,
 }
 
+impl Intent {
+    /// Returns the endpoint whose port `access` checks.
+    fn of(access: NetAccess) -> Self {
+        if access.is_bind() {
+            Self::Src
+        } else {
+            Self::Dst
+        }
+    }
+}
+
 /// A port to check against the domain.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Request<'a> {
@@ -273,6 +284,25 @@ fn field<const N: usize>(addr: &[u8], offset: usize) -> Result<&[u8; N]> {
         .ok_or(EINVAL)
 }
 
+impl Request<'static> {
+    /// Returns the request of an implicit bind (autobind) of a socket of the family `family`:
+    /// port 0 on the wildcard address, as an explicit `bind()` would ask for it.
+    fn autobind(family: u16) -> Self {
+        const IN6ADDR_ANY: [u8; 16] = [0; 16];
+
+        Self {
+            family,
+            port: 0,
+            addr: if family == AF_INET6 {
+                IpAddr::V6(&IN6ADDR_ANY)
+            } else {
+                IpAddr::V4(&INADDR_ANY)
+            },
+            intent: Intent::Src,
+        }
+    }
+}
+
 /// Parses an IPv4 (or `AF_UNSPEC` treated as IPv4) address.
 fn parse_in(addr: &[u8], addrlen: c_int) -> Result<(u16, IpAddr<'_>)> {
     if addrlen < SOCKADDR_IN_LEN {
@@ -306,7 +336,10 @@ fn parse_in6(addr: &[u8], addrlen: c_int) -> Result<(u16, IpAddr<'_>)> {
 ///
 /// The order of the checks, and thus the returned error for malformed addresses, is the one of
 /// the network stack, so that Landlock does not return `EACCES` instead of `EINVAL` or
-/// `EAFNOSUPPORT`.
+/// `EAFNOSUPPORT`.  Landlock only fails itself where the stack fails with the same error, and
+/// only lets an address through unchecked where the stack would not use its port, whatever the
+/// socket's family becomes (KUnit `errors_are_the_stack_s`): on an allowed port, a sandboxed
+/// program gets the stack's own answer.
 fn parse(
     addr: &[u8],
     addrlen: c_int,
@@ -375,12 +408,15 @@ fn parse(
             // sockets and when sending to AF_UNSPEC addresses on IPv4 sockets.
             parse_in(addr, addrlen)?
         }
-        AF_INET if sock_family == AF_INET6 && access == NetAccess::ConnectSendUdp => {
-            // Dual-stack: an IPv6 UDP socket connects or sends to an IPv4 destination as an
-            // IPv4 socket would (cf. udpv6_pre_connect() and udpv6_sendmsg()), so the port is
-            // checked as an IPv4 one.  A v6-only socket, or an address too short for
-            // struct sockaddr_in, is rejected by the stack whatever the port: let it give its
-            // own error.  This stays true if the socket becomes IPv4 under us.
+        AF_INET if sock_family == AF_INET6 => {
+            // An IPv4 address on an IPv6 socket.  A dual-stack UDP socket connects or sends to
+            // it as an IPv4 socket would (cf. udpv6_pre_connect() and udpv6_sendmsg()).  The
+            // IPv6 stack refuses it otherwise (EINVAL or EAFNOSUPPORT, cf. __inet6_bind() and
+            // tcp_v6_connect()), but the socket may become IPv4 under us
+            // (setsockopt(IPV6_ADDRFORM)), and the IPv4 stack would then use it.  Either way,
+            // the port is checked as an IPv4 one, and if it is allowed the stack gives its own
+            // answer.  An address too short for struct sockaddr_in is refused by both stacks
+            // whatever its port: let them give their own error.
             if addrlen < SOCKADDR_IN_LEN {
                 return Ok(Decision::Allow);
             }
@@ -389,8 +425,15 @@ fn parse(
                 family: AF_INET,
                 port,
                 addr: ip,
-                intent: Intent::Dst,
+                intent: Intent::of(access),
             }));
+        }
+        AF_INET6 if sock_family == AF_INET => {
+            // An IPv6 address on an IPv4 socket, which never becomes IPv6: the IPv4 stack
+            // refuses it whatever its port (EINVAL or EAFNOSUPPORT, cf. inet_bind_sk(),
+            // __ip4_datagram_connect(), tcp_v4_connect() and udp_sendmsg()).  Let it give its
+            // own answer.
+            return Ok(Decision::Allow);
         }
         AF_INET => parse_in(addr, addrlen)?,
         #[cfg(CONFIG_IPV6)]
@@ -398,21 +441,13 @@ fn parse(
         _ => return Ok(Decision::Allow),
     };
 
-    // Checks sa_family consistency to not wrongfully return -EACCES instead of -EINVAL.  Valid
-    // sa_family changes are only (from AF_INET or AF_INET6) to AF_UNSPEC.
-    if sa_family != sock_family && sa_family != AF_UNSPEC {
-        return Err(EINVAL);
-    }
-
+    // Addresses of the other family are handled above.  This is only reached for one of the
+    // socket's family, or for AF_UNSPEC (treated as AF_INET on an IPv4 socket).
     Ok(Decision::Check(Request {
         family: sa_family,
         port,
         addr: ip,
-        intent: if access.is_bind() {
-            Intent::Src
-        } else {
-            Intent::Dst
-        },
+        intent: Intent::of(access),
     }))
 }
 
@@ -608,13 +643,24 @@ fn check_access_socket(
         Decision::Check(req) => req,
         Decision::UnspecOnInet6 => return Ok(Allowed::ClearUnspecPort),
     };
+    check_port(&subject, sk, addr, sock_family, access, &req).map(|()| Allowed::AsIs)
+}
+
+/// Checks the port of `req`, the request of `addr` on the socket `sk` read as being of the family
+/// `sock_family`.
+fn check_port(
+    subject: &Subject,
+    sk: &Sock,
+    addr: SockAddrRef<'_>,
+    sock_family: u16,
+    access: NetAccess,
+    req: &Request<'_>,
+) -> Result {
     if subject.port_allowed(access, req.port) {
-        return Ok(Allowed::AsIs);
+        return Ok(());
     }
     // Only a denial needs the description of the request, for the audit record.
-    subject
-        .deny_port(&c_request(sk, addr, sock_family, access, &req))
-        .map(|()| Allowed::AsIs)
+    subject.deny_port(&c_request(sk, addr, sock_family, access, req))
 }
 
 /// Checks that the current task may autobind the UDP socket `sk` to an ephemeral port, if it is
@@ -632,9 +678,9 @@ fn check_autobind_udp_socket(sk: &Sock) -> Result {
     }
 
     // Quick return for non-Landlocked tasks.
-    if Subject::get(NetAccess::BindUdp).is_none() {
+    let Some(subject) = Subject::get(NetAccess::BindUdp) else {
         return Ok(());
-    }
+    };
 
     // Read under the socket lock, see `Sock::locked_local_port()`.
     let port = sk.locked_local_port();
@@ -645,9 +691,20 @@ fn check_autobind_udp_socket(sk: &Sock) -> Result {
         return Ok(());
     }
 
-    // Pretends the process tried to bind() on the wildcard address with port 0.
-    let port0 = SockAddrStorage::with_family(sk.family());
-    check_access_socket(sk, port0.as_addr(), Operation::Bind, SockKind::Udp).map(|_| ())
+    // Checks what bind() on the wildcard address with port 0 would be.  The request is built from
+    // one read of the family, not parsed: parsed on a socket read again, and converted
+    // (IPV6_ADDRFORM) in between, it would be an address of the other family, which the parser
+    // leaves to the stack.  Port 0 is checked the same whatever the socket becomes.
+    let family = sk.family();
+    let port0 = SockAddrStorage::with_family(family);
+    check_port(
+        &subject,
+        sk,
+        port0.as_addr(),
+        family,
+        NetAccess::BindUdp,
+        &Request::autobind(family),
+    )
 }
 
 /// Returns the kind of `sk`, or `None` if Landlock does not restrict it.
@@ -939,8 +996,8 @@ mod tests {
         }
     }
 
-    /// Our verdict: mainline's, but for the two cases where this series follows the network
-    /// stack instead of refusing.
+    /// Our verdict: mainline's, but for the cases where this series follows the network stack
+    /// instead of refusing.
     fn expected(
         family: u16,
         addrlen: c_int,
@@ -949,25 +1006,87 @@ mod tests {
         sock_family: u16,
         wildcard: bool,
     ) -> Outcome {
-        let udp_dst = kind == SockKind::Udp && op != Operation::Bind;
         match mainline(family, addrlen, op, kind, sock_family, wildcard) {
             // AF_UNSPEC destination on an IPv6 UDP socket: no address, port bytes cleared.
             Outcome::DenyUnspec => Outcome::UnspecOnInet6,
-            // Dual-stack: IPv4 destination on an IPv6 UDP socket.
-            Outcome::Fail(_)
-                if udp_dst && family == AF_INET && sock_family == AF_INET6 && addrlen >= 2 =>
-            {
+            // IPv4 address on an IPv6 socket: checked as IPv4 (dual-stack UDP destination, or
+            // the socket becoming IPv4 under us), or refused by both stacks if too short.
+            Outcome::Fail(_) if family == AF_INET && sock_family == AF_INET6 && addrlen >= 2 => {
                 if addrlen < 16 {
                     Outcome::Allow
                 } else {
                     Outcome::Check {
                         family: AF_INET,
                         v6: false,
-                        intent: Intent::Dst,
+                        intent: Intent::of(NetAccess::of(op, kind)),
                     }
                 }
             }
+            // IPv6 address on an IPv4 socket: refused by the IPv4 stack whatever its port.
+            Outcome::Fail(_) if family == AF_INET6 && sock_family == AF_INET && addrlen >= 2 => {
+                Outcome::Allow
+            }
             outcome => outcome,
+        }
+    }
+
+    /// What the network stack does with an address, on a fresh socket (unbound, unconnected,
+    /// not v6-only).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    enum Stack {
+        /// The stack goes on with the address's port: only a policy check may refuse it.
+        UsesPort,
+        /// The stack goes on without any port: disconnection, or no destination.
+        NoPort,
+        /// The stack refuses the address whatever its port, with this error.
+        Fails(Error),
+    }
+
+    /// The stack's answer in Linux 7.3, transcribed from `inet_bind_sk()` and `__inet_bind()`,
+    /// `inet6_bind_sk()` and `__inet6_bind()`, `__inet_stream_connect()` with `tcp_v4_connect()`
+    /// and `tcp_v6_connect()`, `inet_dgram_connect()` with `__ip4_datagram_connect()` and
+    /// `__ip6_datagram_connect()`, `udp_sendmsg()` and `udpv6_sendmsg()`.  TCP's `sendmsg()`
+    /// only uses its address for Fast Open, as `connect()` does.
+    fn stack(
+        family: u16,
+        addrlen: c_int,
+        op: Operation,
+        kind: SockKind,
+        sock_family: u16,
+        wildcard: bool,
+    ) -> Stack {
+        // Checks the length, then the family, as most of these functions do.
+        let check = |min_len: c_int, ok: bool| {
+            if addrlen < min_len {
+                Stack::Fails(EINVAL)
+            } else if !ok {
+                Stack::Fails(EAFNOSUPPORT)
+            } else {
+                Stack::UsesPort
+            }
+        };
+
+        match (op, kind, sock_family) {
+            (Operation::Bind, _, AF_INET) => {
+                check(16, family == AF_INET || (family == AF_UNSPEC && wildcard))
+            }
+            (Operation::Bind, _, _) => check(24, family == AF_INET6),
+            (Operation::SendMsg, SockKind::Udp, AF_INET) => {
+                check(16, family == AF_INET || family == AF_UNSPEC)
+            }
+            (Operation::SendMsg, SockKind::Udp, _) => match family {
+                _ if addrlen < 2 => Stack::Fails(EINVAL),
+                AF_INET6 => check(24, true),
+                AF_INET => check(16, true),
+                AF_UNSPEC => Stack::NoPort,
+                _ => Stack::Fails(EINVAL),
+            },
+            // connect(), or TCP Fast Open.
+            _ if addrlen < 2 => Stack::Fails(EINVAL),
+            _ if family == AF_UNSPEC => Stack::NoPort,
+            (_, SockKind::Udp, AF_INET6) if family == AF_INET => check(16, true),
+            (_, _, AF_INET) => check(16, family == AF_INET),
+            _ => check(24, family == AF_INET6),
         }
     }
 
@@ -1133,19 +1252,98 @@ mod tests {
     fn family_mismatch() {
         let in4 = test_addr(AF_INET, false);
         let in6 = test_addr(AF_INET6, false);
+        let port = u16::from_ne_bytes(PORT_BYTES);
+        let ip = [in4[4], in4[5], in4[6], in4[7]];
 
+        // The IPv6 stack refuses it, but the IPv4 stack would use it once the socket is
+        // converted: checked as IPv4.
+        for (op, intent) in [
+            (Operation::Bind, Intent::Src),
+            (Operation::Connect, Intent::Dst),
+        ] {
+            assert_eq!(
+                parse(&in4[..16], 16, AF_INET6, op, SockKind::Tcp),
+                Ok(Decision::Check(Request {
+                    family: AF_INET,
+                    port,
+                    addr: IpAddr::V4(&ip),
+                    intent,
+                }))
+            );
+        }
+        // Too short for both stacks: their own error.
         assert_eq!(
-            parse(&in4[..16], 16, AF_INET6, Operation::Connect, SockKind::Tcp),
-            Err(EINVAL)
+            parse(&in4[..15], 15, AF_INET6, Operation::Bind, SockKind::Udp),
+            Ok(Decision::Allow)
         );
-        assert_eq!(
-            parse(&in6[..24], 24, AF_INET, Operation::Connect, SockKind::Tcp),
-            if cfg!(CONFIG_IPV6) {
-                Err(EINVAL)
-            } else {
+        // An IPv4 socket stays IPv4 and refuses it whatever the port: its own error.
+        for op in OPERATIONS {
+            assert_eq!(
+                parse(&in6[..24], 24, AF_INET, op, SockKind::Tcp),
                 Ok(Decision::Allow)
+            );
+        }
+    }
+
+    /// Landlock only refuses an address itself (without checking a port) where the stack
+    /// refuses it with the same error, and only lets an address through unchecked where the
+    /// stack would not use its port, on the socket's family and, for an IPv6 socket, on the IPv4
+    /// one it may become: on an allowed port, a sandboxed program gets the stack's answer.
+    #[test]
+    fn errors_are_the_stack_s() {
+        let mut checked = 0u32;
+        let mut failures = 0u32;
+
+        for family in FAMILIES {
+            for wildcard in [false, true] {
+                let buf = test_addr(family, wildcard);
+                for addrlen in LENGTHS {
+                    let bytes = &buf[..addrlen as usize];
+                    for op in OPERATIONS {
+                        for kind in KINDS {
+                            for sock_family in SOCK_FAMILIES {
+                                if sock_family == AF_INET6 && !cfg!(CONFIG_IPV6) {
+                                    continue;
+                                }
+                                let on = |sock_family| {
+                                    stack(family, addrlen, op, kind, sock_family, wildcard)
+                                };
+                                let ours = parse(bytes, addrlen, sock_family, op, kind);
+                                let ok = match ours {
+                                    Err(err) => on(sock_family) == Stack::Fails(err),
+                                    Ok(Decision::Allow) => {
+                                        on(sock_family) != Stack::UsesPort
+                                            && (sock_family == AF_INET
+                                                || on(AF_INET) != Stack::UsesPort)
+                                    }
+                                    Ok(Decision::UnspecOnInet6) => on(sock_family) == Stack::NoPort,
+                                    Ok(Decision::Check(_)) => true,
+                                };
+                                checked += 1;
+                                if !ok {
+                                    failures += 1;
+                                    pr_err!(
+                                        "family={} wildcard={} addrlen={} op={:?} kind={:?} \
+                                         sock_family={}: got {:?}, stack {:?}\n",
+                                        family,
+                                        wildcard,
+                                        addrlen,
+                                        op,
+                                        kind,
+                                        sock_family,
+                                        ours,
+                                        on(sock_family)
+                                    );
+                                }
+                            }
+                        }
+                    }
+                }
             }
-        );
+        }
+
+        assert!(checked > 0);
+        assert_eq!(failures, 0);
     }
 
     #[test]
@@ -1191,6 +1389,23 @@ mod tests {
 
     #[test]
     fn autobind_address() {
+        // The request an autobind checks, without parsing: as an explicit bind(0) on the
+        // wildcard address of the socket's family is parsed.
+        for family in [AF_INET, AF_INET6] {
+            let port0 = SockAddrStorage::with_family(family);
+            let addr = port0.as_addr();
+            let parsed = parse(
+                addr.as_bytes(),
+                addr.addrlen(),
+                family,
+                Operation::Bind,
+                SockKind::Udp,
+            );
+            if family == AF_INET || cfg!(CONFIG_IPV6) {
+                assert_eq!(parsed, Ok(Decision::Check(Request::autobind(family))));
+            }
+        }
+
         let in4 = SockAddrStorage::with_family(AF_INET);
         let addr = in4.as_addr();
         assert_eq!(addr.addrlen(), SOCKADDR_STORAGE_SIZE as c_int);
@@ -1229,7 +1444,9 @@ mod tests {
                     intent: Intent::Src,
                 }))
             );
-            // The socket family changed (IPV6_ADDRFORM) between the two reads.
+            // Parsed with another family (the socket converted by IPV6_ADDRFORM between two
+            // reads), it would be left to the stack unchecked: `check_autobind_udp_socket()`
+            // reads the family once for both.
             assert_eq!(
                 parse(
                     addr.as_bytes(),
@@ -1238,7 +1455,7 @@ mod tests {
                     Operation::Bind,
                     SockKind::Udp
                 ),
-                Err(EINVAL)
+                Ok(Decision::Allow)
             );
         }
     }
@@ -1327,16 +1544,17 @@ mod tests {
                 parse(&in4[..15], 15, AF_INET6, op, SockKind::Udp),
                 Ok(Decision::Allow)
             );
-            // TCP is unchanged.
-            assert_eq!(
-                parse(&in4[..16], 16, AF_INET6, op, SockKind::Tcp),
-                Err(EINVAL)
-            );
         }
-        // The stack never binds an IPv6 socket to an IPv4 address.
+        // The stack never binds an IPv6 socket to an IPv4 address, but would once the socket is
+        // converted: checked as IPv4 too (see `family_mismatch`).
         assert_eq!(
             parse(&in4[..16], 16, AF_INET6, Operation::Bind, SockKind::Udp),
-            Err(EINVAL)
+            Ok(Decision::Check(Request {
+                family: AF_INET,
+                port,
+                addr: IpAddr::V4(&ip),
+                intent: Intent::Src,
+            }))
         );
     }
 
