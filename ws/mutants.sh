@@ -129,7 +129,7 @@ for patch in "${mutants[@]}"; do
 		continue
 	fi
 	caught=$((caught + 1))
-	first=$(sed -n 's/^  FAIL: //p' "$l/report.log" | head -n1)
+	first=$(sed -n '/^  FAIL: /{s///p;q;}' "$l/report.log")
 	[ -n "$first" ] || first="report exit status $rc"
 	# Was it caught by the tests the mutant names?
 	by_listed=
