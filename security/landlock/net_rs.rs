@@ -1114,38 +1114,66 @@ mod tests {
         }
     }
 
-    #[test]
-    fn parse_matches_mainline() {
-        let mut checked = 0u32;
-        let mut failures = 0u32;
+    /// A request of the test grid: an address of `family` (the wildcard one or not) cut to
+    /// `addrlen` bytes, for `op` on a socket of kind `kind` and family `sock_family`.
+    struct Case<'a> {
+        family: u16,
+        wildcard: bool,
+        addrlen: c_int,
+        op: Operation,
+        kind: SockKind,
+        sock_family: u16,
+        buf: &'a [u8; SOCKADDR_STORAGE_SIZE],
+    }
+
+    impl Case<'_> {
+        /// Returns the parser's decision for this case.
+        fn parse(&self) -> Result<Decision<'_>> {
+            let bytes = &self.buf[..self.addrlen as usize];
+            parse(bytes, self.addrlen, self.sock_family, self.op, self.kind)
+        }
+
+        /// Logs that this case got `got` where `want` was expected.
+        fn fail(&self, got: &dyn core::fmt::Debug, want: &dyn core::fmt::Debug) {
+            pr_err!(
+                "family={} wildcard={} addrlen={} op={:?} kind={:?} sock_family={}: \
+                 got {:?}, want {:?}\n",
+                self.family,
+                self.wildcard,
+                self.addrlen,
+                self.op,
+                self.kind,
+                self.sock_family,
+                got,
+                want
+            );
+        }
+    }
+
+    /// Runs `check` on every case of the grid (every family, address, length, operation, kind
+    /// and socket family), and returns the number of cases and of those it failed.
+    fn for_each_case(mut check: impl FnMut(&Case<'_>) -> bool) -> (u32, u32) {
+        let (mut checked, mut failures) = (0, 0);
 
         for family in FAMILIES {
             for wildcard in [false, true] {
                 let buf = test_addr(family, wildcard);
                 for addrlen in LENGTHS {
-                    let bytes = &buf[..addrlen as usize];
                     for op in OPERATIONS {
                         for kind in KINDS {
                             for sock_family in SOCK_FAMILIES {
-                                let got =
-                                    outcome(parse(bytes, addrlen, sock_family, op, kind), &buf);
-                                let want =
-                                    expected(family, addrlen, op, kind, sock_family, wildcard);
+                                let case = Case {
+                                    family,
+                                    wildcard,
+                                    addrlen,
+                                    op,
+                                    kind,
+                                    sock_family,
+                                    buf: &buf,
+                                };
                                 checked += 1;
-                                if got != want {
+                                if !check(&case) {
                                     failures += 1;
-                                    pr_err!(
-                                        "family={} wildcard={} addrlen={} op={:?} kind={:?} \
-                                         sock_family={}: got {:?}, want {:?}\n",
-                                        family,
-                                        wildcard,
-                                        addrlen,
-                                        op,
-                                        kind,
-                                        sock_family,
-                                        got,
-                                        want
-                                    );
                                 }
                             }
                         }
@@ -1153,6 +1181,19 @@ mod tests {
                 }
             }
         }
+        (checked, failures)
+    }
+
+    #[test]
+    fn parse_matches_mainline() {
+        let (checked, failures) = for_each_case(|c| {
+            let got = outcome(c.parse(), &c.buf[..]);
+            let want = expected(c.family, c.addrlen, c.op, c.kind, c.sock_family, c.wildcard);
+            if got != want {
+                c.fail(&got, &want);
+            }
+            got == want
+        });
 
         assert_eq!(checked, 5 * 2 * 9 * 3 * 2 * 2);
         assert_eq!(failures, 0);
@@ -1291,56 +1332,27 @@ mod tests {
     /// one it may become: on an allowed port, a sandboxed program gets the stack's answer.
     #[test]
     fn errors_are_the_stack_s() {
-        let mut checked = 0u32;
-        let mut failures = 0u32;
-
-        for family in FAMILIES {
-            for wildcard in [false, true] {
-                let buf = test_addr(family, wildcard);
-                for addrlen in LENGTHS {
-                    let bytes = &buf[..addrlen as usize];
-                    for op in OPERATIONS {
-                        for kind in KINDS {
-                            for sock_family in SOCK_FAMILIES {
-                                if sock_family == AF_INET6 && !cfg!(CONFIG_IPV6) {
-                                    continue;
-                                }
-                                let on = |sock_family| {
-                                    stack(family, addrlen, op, kind, sock_family, wildcard)
-                                };
-                                let ours = parse(bytes, addrlen, sock_family, op, kind);
-                                let ok = match ours {
-                                    Err(err) => on(sock_family) == Stack::Fails(err),
-                                    Ok(Decision::Allow) => {
-                                        on(sock_family) != Stack::UsesPort
-                                            && (sock_family == AF_INET
-                                                || on(AF_INET) != Stack::UsesPort)
-                                    }
-                                    Ok(Decision::UnspecOnInet6) => on(sock_family) == Stack::NoPort,
-                                    Ok(Decision::Check(_)) => true,
-                                };
-                                checked += 1;
-                                if !ok {
-                                    failures += 1;
-                                    pr_err!(
-                                        "family={} wildcard={} addrlen={} op={:?} kind={:?} \
-                                         sock_family={}: got {:?}, stack {:?}\n",
-                                        family,
-                                        wildcard,
-                                        addrlen,
-                                        op,
-                                        kind,
-                                        sock_family,
-                                        ours,
-                                        on(sock_family)
-                                    );
-                                }
-                            }
-                        }
-                    }
-                }
+        let (checked, failures) = for_each_case(|c| {
+            if c.sock_family == AF_INET6 && !cfg!(CONFIG_IPV6) {
+                return true;
             }
-        }
+            let on =
+                |sock_family| stack(c.family, c.addrlen, c.op, c.kind, sock_family, c.wildcard);
+            let ours = c.parse();
+            let ok = match ours {
+                Err(err) => on(c.sock_family) == Stack::Fails(err),
+                Ok(Decision::Allow) => {
+                    on(c.sock_family) != Stack::UsesPort
+                        && (c.sock_family == AF_INET || on(AF_INET) != Stack::UsesPort)
+                }
+                Ok(Decision::UnspecOnInet6) => on(c.sock_family) == Stack::NoPort,
+                Ok(Decision::Check(_)) => true,
+            };
+            if !ok {
+                c.fail(&ours, &on(c.sock_family));
+            }
+            ok
+        });
 
         assert!(checked > 0);
         assert_eq!(failures, 0);
