@@ -120,6 +120,23 @@ if [ ! -d "$rust_lib/core" ]; then
 	fi
 fi
 
+# ---------------------------------------------------------- apparmor_parser
+# For the guest's lsm_records_test (VARIANT=distro): AppArmor's parser,
+# from the system's own suite, only unpacked (no AppArmor on this host).
+aa=$CACHE/apparmor
+if [ ! -x "$aa/sbin/apparmor_parser" ]; then
+	tmp=$(mktemp -d "$CACHE/dl.XXXXXX")
+	log "downloading apparmor (apparmor_parser, for the distro variant)"
+	(cd "$tmp" && apt-get download -q apparmor >/dev/null 2>&1) ||
+		die "apt-get download apparmor failed"
+	dpkg-deb -x "$tmp"/apparmor_*.deb "$tmp/x"
+	rm -rf "$aa" && mkdir -p "$aa/etc/apparmor.d" "$aa/etc/apparmor" "$aa/sbin"
+	mv "$tmp/x/sbin/apparmor_parser" "$aa/sbin/"
+	mv "$tmp/x/etc/apparmor.d/abi" "$aa/etc/apparmor.d/"
+	: >"$aa/etc/apparmor/parser.conf"
+	rm -rf "$tmp"
+fi
+
 # ----------------------------------------------------------------- bindgen
 export PATH=$HOME/.cargo/bin:$PATH
 if ! bindgen --version 2>/dev/null | grep -q "$BINDGEN_VERSION"; then

@@ -29,6 +29,22 @@ gcc -O2 -static -Wall -isystem "$B/usr/include" -o "$root/bin/sandboxer" \
 	"$src/samples/landlock/sandboxer.c"
 gcc -O2 -static -Wall -o "$root/bin/udp" "$repo/ws/demo/udp.c"
 
+# Other LSMs' network records (ws/guest/lsm_records_test.c), with AppArmor's
+# parser (dynamic: the host's loader and libc come along).
+sel=$src/tools/testing/selftests
+gcc -O2 -static -Wall -Wno-unused-function -isystem "$B/usr/include" \
+	-I "$sel" -I "$sel/landlock" -o "$root/kselftest/landlock/lsm_records_test" \
+	"$repo/ws/guest/lsm_records_test.c"
+echo lsm_records_test >>"$root/kselftest/landlock/TESTS"
+aa=${CACHE:-$HOME/.cache/landlock-udp}/apparmor
+if [ -x "$aa/sbin/apparmor_parser" ]; then
+	cp -a "$aa/." "$root/"
+	for lib in $(ldd "$aa/sbin/apparmor_parser" | grep -o '/[^ ]*'); do
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+fi
+
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
 	gzip -1 >"$B/initramfs.cpio.gz.tmp"
 mv "$B/initramfs.cpio.gz.tmp" "$B/initramfs.cpio.gz"

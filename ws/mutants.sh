@@ -7,10 +7,12 @@
 #
 #   # guard: <what it breaks>
 #   # tests: <kselftest binaries that must catch it> [kunit]
+#   # variant: <a ws/variants/ name>   (optional: default configuration)
 #
 # For each mutant (or only those named: NN, NN-name or a path): assemble
 # the clean tree, apply the mutant, build it in $WORK/build-mutant (seeded
-# from build-ours, so incremental), boot it with only its kselftests (the
+# from build-ours, so incremental; build-mutant-<variant> from
+# build-ours-<variant> for a mutant of a variant), boot it with only its kselftests (the
 # KUnit suites run at every boot) and judge with ws/report.py: any failure
 # (failed case, guest crash, timeout, splat) catches it.  A mutant that does
 # not apply or does not build is an error of the mutant file.  The tree is
@@ -26,9 +28,9 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=${CACHE:-$HOME/.cache/landlock-udp}
 WORK=${WORK:-$CACHE/work}
 export CACHE WORK
-# Mutants are judged on the default configuration only.
-export VARIANT=
-export BUILD_DIR=$WORK/build-mutant RUN_DIR=$WORK/run-mutant-check
+# Mutants are judged on the default configuration, unless they name a
+# variant (a guard only that configuration exercises).
+export VARIANT= BUILD_DIR= RUN_DIR=$WORK/run-mutant-check
 logs=$WORK/mutants
 log() { printf '[mutants] %s\n' "$*" >&2; }
 die() { printf '[mutants] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -64,10 +66,13 @@ restore() { git -C "$src" checkout -q -f HEAD 2>/dev/null || true; }
 trap 'restore; "$repo/ws/tree.sh" ours >/dev/null 2>&1 || true' EXIT
 
 # Seed the mutants' build directory from the normal one: a warm start.
-if [ ! -d "$BUILD_DIR" ] && [ -d "$WORK/build-ours" ]; then
-	log "seeding $BUILD_DIR from $WORK/build-ours"
-	cp -a "$WORK/build-ours" "$BUILD_DIR"
-fi
+seed() {
+	local from=$WORK/build-ours${VARIANT:+-$VARIANT}
+	if [ ! -d "$BUILD_DIR" ] && [ -d "$from" ]; then
+		log "seeding $BUILD_DIR from $from"
+		cp -a "$from" "$BUILD_DIR"
+	fi
+}
 mkdir -p "$logs"
 
 # For the current mutant ($name, $l, $start):
@@ -97,7 +102,14 @@ for patch in "${mutants[@]}"; do
 		continue
 	fi
 
-	log "$name: $(header "$patch" guard)"
+	VARIANT=$(header "$patch" variant)
+	BUILD_DIR=$WORK/build-mutant${VARIANT:+-$VARIANT}
+	if [ -n "$VARIANT" ] && [ ! -f "$repo/ws/variants/$VARIANT.config" ]; then
+		error "unknown variant '$VARIANT'"
+		continue
+	fi
+	seed
+	log "$name: $(header "$patch" guard)${VARIANT:+ (VARIANT=$VARIANT)}"
 	src=$("$repo/ws/tree.sh" ours 2>"$l/tree.log") || die "tree assembly failed (see $l/tree.log)"
 	if ! git -C "$src" apply "$patch" 2>"$l/apply.log"; then
 		error "does not apply"
