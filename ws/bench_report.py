@@ -1,92 +1,153 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Table of ws/bench.sh: sandboxed overhead per mode, stock and ours.
+"""Table of ws/bench.sh: the cost of Landlock's network hooks, stock and ours.
 
-The overhead of a sandboxed mode is computed per round, against the
-unsandboxed measurement of the same round (rounds interleave every mode),
-then summarised over all rounds of all boots: median, and min..max as the
-spread.  The ratio is ours' median overhead over stock's.
+Per boot and round, a sandboxed mode's overhead is its time per call minus
+the unsandboxed time of the same mode in the same round (rounds interleave
+every mode).  Boots of stock and ours are paired in order (boot b of stock
+with boot b of ours), and so are their rounds: the ratio of a pair is ours'
+overhead over stock's.  Every figure is the median over all pairs, with
+[min..max] as its spread.  The unsandboxed rows compare the time per call of
+ours with stock's: the cost our hooks add to tasks that are not sandboxed.
 """
 import argparse
 import glob
 import os
-import re
 import statistics
+
+OPS = ('send', 'send-auto', 'send-auto-no0', 'sendto', 'sendto-auto',
+       'connect', 'connect-auto', 'bind', 'tcp-connect', 'tcp-bind')
+CONFIGS = ('1', '100', '10000', '16x10000')
 
 
 def load(path):
     raw, extra = {}, {}
     for line in open(path, errors='replace'):
         f = line.split()
-        if line.startswith('raw '):
-            fam, op, rules, rnd, ns = f[1], f[2], int(f[3]), int(f[4]), float(f[5])
-            raw[(fam, op, rules, rnd)] = ns
+        if line.startswith('raw ') and len(f) == 6:
+            raw[(f[1], f[2], f[3], int(f[4]))] = float(f[5])
         elif line.startswith('@@BENCH-SOCK-BLOB'):
             extra['blob'] = int(f[1])
         elif line.startswith('@@BENCH-LOCKS'):
-            extra['locks_' + f[1]] = int(f[2])
+            extra['locks_' + f[1]] = (int(f[2]), int(f[3]))
+        elif line.startswith('@@BENCH-CPUS'):
+            extra['cpus'] = int(f[1])
     return raw, extra
+
+
+def spread_pct(v):
+    """Spread of a list of values: (max - min) / median, in percent."""
+    m = statistics.median(v)
+    return (max(v) - min(v)) / m * 100 if m else 0.0
+
+
+def fmt(v, width=7, prec=2, sign=True):
+    s = '+' if sign else ''
+    return (f'{statistics.median(v):{s}{width}.{prec}f} '
+            f'[{min(v):{s}.{prec}f}..{max(v):{s}.{prec}f}]')
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--clock', default='')
     ap.add_argument('--calls', type=int, default=2000)
+    ap.add_argument('--port-sets', default='',
+                    help='memory of the port sets of the benchmark\'s domains')
     ap.add_argument('dir')
     args = ap.parse_args()
 
-    over = {}   # (kind, fam, op, rules) -> [overhead % per round]
-    base = {}   # (kind, fam, op) -> [unsandboxed ns]
+    runs = {'stock': [], 'ours': []}
     extras = {'stock': {}, 'ours': {}}
-    boots = {'stock': 0, 'ours': 0}
     for path in sorted(glob.glob(os.path.join(args.dir, '*.log'))):
         kind = 'ours' if path.endswith('-ours.log') else 'stock'
         raw, extra = load(path)
         if not raw:
             raise SystemExit(f'no benchmark output in {path}')
-        boots[kind] += 1
+        runs[kind].append(raw)
         extras[kind].update(extra)
-        for (fam, op, rules, rnd), ns in raw.items():
-            if rules == 0:
-                base.setdefault((kind, fam, op), []).append(ns)
-                continue
-            ref = raw[(fam, op, 0, rnd)]
-            over.setdefault((kind, fam, op, rules), []).append((ns / ref - 1) * 100)
+    pairs = list(zip(runs['stock'], runs['ours']))
+    if not pairs:
+        raise SystemExit('no pair of stock and ours boots')
 
-    print(f'Landlock UDP benchmark: sandboxed overhead over unsandboxed, per call')
+    def series(fam, op, cfg):
+        """Per pair of rounds: (stock ns, ours ns, stock base, ours base)."""
+        out = []
+        for s, o in pairs:
+            for (f, p, c, r), ns in s.items():
+                if (f, p, c) != (fam, op, cfg) or (f, p, c, r) not in o:
+                    continue
+                out.append((ns, o[(f, p, c, r)], s.get((f, p, '0', r)),
+                            o.get((f, p, '0', r))))
+        return out
+
+    print('Landlock network benchmark: time per call, stock 7.3 and ours, '
+          'same binary')
     print(f'time base: {args.clock}')
-    print(f'boots: stock {boots["stock"]}, ours {boots["ours"]}; '
-          'overhead = median over rounds and boots [min..max]')
+    cpus = {k: extras[k].get('cpus', '?') for k in extras}
+    print(f'boots: stock {len(runs["stock"])}, ours {len(runs["ours"])} '
+          f'(CPUs online: stock {cpus["stock"]}, ours {cpus["ours"]}); '
+          f'{args.calls} calls per measurement')
+    print('figures: median over paired rounds [min..max]')
     for kind in ('stock', 'ours'):
         blob = extras[kind].get('blob')
-        print(f'{kind}: LSM socket blob {blob if blob is not None else "?"} bytes per socket'
-              + (' (Landlock state word)' if kind == 'ours' else ''))
-    sandboxed_calls = 2 * 3 * (1000 + 1000 // 10 + 1)
-    for op in ('send', 'sendto'):
+        print(f'{kind}: LSM socket blob {blob if blob is not None else "?"} '
+              'bytes per socket' + (' (Landlock state word)' if kind == 'ours' else ''))
+    if args.port_sets:
+        print(f'ours: port sets {args.port_sets}')
+    for op in ('send', 'send-auto', 'sendto-auto'):
         s = extras['stock'].get('locks_' + op)
         o = extras['ours'].get('locks_' + op)
-        if s is not None and o is not None:
-            print(f'socket locks (__lock_sock_fast) during {sandboxed_calls} sandboxed '
-                  f'{op}() on bound sockets: stock {s}, ours {o}')
+        if s and o:
+            print(f'socket locks (__lock_sock_fast) during {s[1]} sandboxed {op}(): '
+                  f'stock {s[0]}, ours {o[0]}')
+
+    # Unsandboxed: ours against stock.
     print()
-    hdr = f'{"family":6} {"op":8} {"rules":>6} {"base ns":>9}  {"stock %":>22}  {"ours %":>22}  {"ratio":>6}'
+    print('Unsandboxed calls (no Landlock domain): ours / stock')
+    hdr = f'{"family":6} {"op":13} {"stock ns":>24} {"ours ns":>24} {"ours/stock":>26}'
     print(hdr)
     print('-' * len(hdr))
-
-    def fmt(v):
-        return f'{statistics.median(v):+6.2f} [{min(v):+6.2f}..{max(v):+6.2f}]'
-
+    worst_spread = 0.0
     for fam in ('ipv4', 'ipv6'):
-        for op in ('send', 'sendto', 'connect', 'bind'):
-            for rules in (1, 100, 10000):
-                s = over.get(('stock', fam, op, rules))
-                o = over.get(('ours', fam, op, rules))
-                if not s or not o:
+        for op in OPS:
+            v = series(fam, op, '1')
+            if not v:
+                continue
+            sb = [x[2] for x in v]
+            ob = [x[3] for x in v]
+            ratio = [o / s for s, o in zip(sb, ob)]
+            worst_spread = max(worst_spread, spread_pct(sb), spread_pct(ob))
+            print(f'{fam:6} {op:13} {fmt(sb, 7, 0, False):>24} '
+                  f'{fmt(ob, 7, 0, False):>24} {fmt(ratio, 6, 4, False):>26}')
+
+    # Sandboxed: overhead over unsandboxed, and ours' over stock's.
+    print()
+    print('Sandboxed overhead (time per call minus the unsandboxed one of the '
+          'same round), and ours / stock')
+    hdr = (f'{"family":6} {"op":13} {"rules":>8} {"stock ns":>9} '
+           f'{"stock overhead %":>25} {"ours overhead %":>25} {"ours/stock":>24}')
+    print(hdr)
+    print('-' * len(hdr))
+    for fam in ('ipv4', 'ipv6'):
+        for op in OPS:
+            for cfg in CONFIGS:
+                v = series(fam, op, cfg)
+                if not v or any(x[2] is None or x[3] is None for x in v):
                     continue
-                b = statistics.median(base[('stock', fam, op)])
-                sm, om = statistics.median(s), statistics.median(o)
-                ratio = f'{om / sm:6.2f}' if abs(sm) > 0.05 else '   n/a'
-                print(f'{fam:6} {op:8} {rules:6d} {b:9.0f}  {fmt(s)}  {fmt(o)}  {ratio}')
+                so = [(s - sb) / sb * 100 for s, o, sb, ob in v]
+                oo = [(o - ob) / sb * 100 for s, o, sb, ob in v]
+                ratio = [(o - ob) / (s - sb) if s - sb > 0 else float('nan')
+                         for s, o, sb, ob in v]
+                worst_spread = max(worst_spread, spread_pct([x[0] for x in v]),
+                                   spread_pct([x[1] for x in v]))
+                base = statistics.median([x[2] for x in v])
+                r = [x for x in ratio if x == x]
+                rs = fmt(r, 6, 2) if len(r) == len(ratio) else '   n/a (stock <= 0)'
+                print(f'{fam:6} {op:13} {cfg:>8} {base:9.0f} {fmt(so):>25} '
+                      f'{fmt(oo):>25} {rs:>24}')
+    print()
+    print(f'largest spread of any measurement over its rounds and boots: '
+          f'{worst_spread:.2f} % of its median')
 
 
 if __name__ == '__main__':

@@ -79,9 +79,71 @@ struct landlock_net_rs_request {
 	u8 ip[16];
 };
 
-/* Implemented in C (net.c), called from Rust (net_rs.rs). */
+/* Number of network access rights (LANDLOCK_NUM_ACCESS_NET, cf. net.c). */
+#define LANDLOCK_NET_RS_NUM_ACCESS 4
+/* 64-bit words of a port set: one bit per port. */
+#define LANDLOCK_NET_RS_SET_WORDS (65536 / 64)
 
-const struct landlock_cred_security *landlock_net_rs_get_subject(u32 access);
+/**
+ * struct landlock_net_ports - The ports a domain allows, per network right
+ *
+ * Compiled from the domain's rules when the domain is created, and as
+ * immutable as the domain: bit @port of the set of a right is 1 iff every
+ * layer of the domain that handles this right allows @port for it, i.e. iff
+ * the rule tree walk (landlock_unmask_layers()) allows it.  The rule tree
+ * stays the source of truth: a denial walks it again, for the audit record
+ * and the trace event.  A domain that handles no network right has none.
+ */
+struct landlock_net_ports {
+	/**
+	 * @set: For each network right, by its bit number in
+	 * LANDLOCK_ACCESS_NET_*, 1 + the index of its set in @bits, or 0 if no
+	 * layer of the domain handles it (the right is then not restricted).
+	 */
+	u8 set[LANDLOCK_NET_RS_NUM_ACCESS];
+	/**
+	 * @size: Size of this structure in bytes: its header and 8 KiB per
+	 * handled right (the memory a domain's port sets take).
+	 */
+	u32 size;
+	/**
+	 * @bits: The sets.  A port is indexed by its value in network byte
+	 * order read as a native u16 (the rule key): bit (port % 64) of word
+	 * (port / 64).
+	 */
+	u64 bits[][LANDLOCK_NET_RS_SET_WORDS];
+};
+
+/**
+ * struct landlock_net_rs_subject - The current task, as the hooks see it
+ *
+ * Filled by the C side of each hook, only for a task whose domain handles
+ * at least one network right, and only valid during the hook call.
+ */
+struct landlock_net_rs_subject {
+	/**
+	 * @cred: The task's Landlock credential, for the slow paths
+	 * (landlock_net_rs_port_allowed() and landlock_net_rs_deny_port()).
+	 */
+	const struct landlock_cred_security *cred;
+	/**
+	 * @ports: The port sets of the task's domain.
+	 */
+	const struct landlock_net_ports *ports;
+	/**
+	 * @sock_state: Landlock's state word of the hook's socket, cf.
+	 * SockState in net_rs.rs.
+	 */
+	u32 *sock_state;
+	/**
+	 * @trace: The check_rule_net_port trace event is enabled: ports are
+	 * then checked with landlock_net_rs_port_allowed(), which walks the
+	 * rule tree and emits it, instead of with @ports.
+	 */
+	bool trace;
+};
+
+/* Implemented in C (net.c), called from Rust (net_rs.rs). */
 
 bool landlock_net_rs_port_allowed(const struct landlock_cred_security *subject,
 				  u32 access, __be16 port);
@@ -89,17 +151,21 @@ bool landlock_net_rs_port_allowed(const struct landlock_cred_security *subject,
 int landlock_net_rs_deny_port(const struct landlock_cred_security *subject,
 			      const struct landlock_net_rs_request *req);
 
-u32 *landlock_net_rs_sock_state(const struct sock *sk);
+/*
+ * Implemented in Rust (net_rs.rs), called by net.c's LSM hooks for the tasks
+ * whose domain handles a network right.
+ */
 
-/* Implemented in Rust (net_rs.rs), registered as LSM hooks by net.c. */
-
-int landlock_rs_socket_bind(struct socket *sock, struct sockaddr *address,
+int landlock_rs_socket_bind(const struct landlock_net_rs_subject *subject,
+			    struct socket *sock, struct sockaddr *address,
 			    int addrlen);
 
-int landlock_rs_socket_connect(struct socket *sock, struct sockaddr *address,
+int landlock_rs_socket_connect(const struct landlock_net_rs_subject *subject,
+			       struct socket *sock, struct sockaddr *address,
 			       int addrlen);
 
-int landlock_rs_socket_sendmsg(struct socket *sock, struct msghdr *msg,
+int landlock_rs_socket_sendmsg(const struct landlock_net_rs_subject *subject,
+			       struct socket *sock, struct msghdr *msg,
 			       int size);
 
 #endif /* _SECURITY_LANDLOCK_NET_RS_H */

@@ -7,9 +7,11 @@
 //! task's domain.
 //!
 //! The address parsing and the decision order (i.e. which error is returned for which malformed
-//! address) are implemented by the pure function `parse()`, which is tested by KUnit.  The
-//! domain lookup, the rule check and the logging stay in C (see `net.c` and `net_rs.h`): they are
-//! reached through `Subject`, with a request described by scalars.
+//! address) are implemented by the pure function `parse()`, which is tested by KUnit.  The C side
+//! of each hook (`net.c`) finds the domain, and only calls the Rust one for a task whose domain
+//! handles a network right, with a [`Subject`]: a port is then checked in Rust against the
+//! domain's compiled port sets ([`PortSets`], one memory access), and C walks the rule tree again
+//! only to log a denial, with a request described by scalars (see `net_rs.h`).
 //!
 //! # Threat model
 //!
@@ -162,6 +164,21 @@ c_field!(bindings::landlock_net_rs_request, bind, REQ_BIND);
 c_field!(bindings::landlock_net_rs_request, ipv6, REQ_IPV6);
 c_field!(bindings::landlock_net_rs_request, ip, REQ_IP);
 static_assert!(size_of::<bindings::landlock_net_rs_request>() == c_layout::REQ_SIZE);
+// `struct landlock_net_rs_subject`, read by `Subject`.
+c_field!(bindings::landlock_net_rs_subject, cred, SUBJ_CRED);
+c_field!(bindings::landlock_net_rs_subject, ports, SUBJ_PORTS);
+c_field!(
+    bindings::landlock_net_rs_subject,
+    sock_state,
+    SUBJ_SOCK_STATE
+);
+c_field!(bindings::landlock_net_rs_subject, trace, SUBJ_TRACE);
+static_assert!(size_of::<bindings::landlock_net_rs_subject>() == c_layout::SUBJ_SIZE);
+// `struct landlock_net_ports`, read by `PortSets`.
+c_field!(bindings::landlock_net_ports, set, PORTS_SET);
+c_field!(bindings::landlock_net_ports, bits, PORTS_BITS);
+static_assert!(size_of::<u8>() == c_layout::PORTS_SET_SIZE);
+static_assert!(size_of::<bindings::landlock_net_ports>() == c_layout::PORTS_SIZE);
 
 /// Socket operation checked by a hook.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -210,6 +227,11 @@ impl NetAccess {
             Self::BindUdp => bindings::LANDLOCK_ACCESS_NET_BIND_UDP,
             Self::ConnectSendUdp => bindings::LANDLOCK_ACCESS_NET_CONNECT_SEND_UDP,
         }
+    }
+
+    /// Returns the bit number of the `LANDLOCK_ACCESS_NET_*` bit (the index of its port set).
+    fn bit(self) -> usize {
+        self.mask().trailing_zeros() as usize
     }
 
     /// Returns whether the checked port is the local one (otherwise, it is the remote one).
@@ -484,15 +506,15 @@ struct SockState<'a>(&'a Atomic<u32>);
 impl<'a> SockState<'a> {
     const PORT_PINNED: u32 = 1 << 0;
 
-    /// Returns the state of `sk`.
-    fn of(sk: &'a Sock) -> Self {
-        // SAFETY: `sk` is valid, and this only computes the address of its Landlock blob.
-        let ptr = unsafe { bindings::landlock_net_rs_sock_state(sk.as_ptr()) };
-        // SAFETY: The blob is allocated with the socket and freed with it, so it lives as long as
-        // `sk` is borrowed; it is aligned (LSM blob offsets are aligned to pointers), initialised
+    /// Returns the state of the hook's socket, from `subject`.
+    fn of(subject: &Subject<'a>) -> Self {
+        // SAFETY: `sock_state` points to the state word in the Landlock blob of the hook's socket
+        // (cf. `get_net_subject()`), which is allocated with the socket and freed with it, so it
+        // lives as long as the hook call, i.e. as `subject` (cf. the type invariant of
+        // `Subject`).  It is aligned (LSM blob offsets are aligned to pointers), initialised
         // (zeroed), and only accessed through this type, with atomic operations, so there is no
         // data race.
-        Self(unsafe { Atomic::from_ptr(ptr) })
+        Self(unsafe { Atomic::from_ptr(subject.raw.sock_state) })
     }
 
     /// Returns whether the socket is known to keep its local port.
@@ -533,41 +555,107 @@ fn is_pinned(port: kernel::net::socket::LocalPort) -> bool {
     port.num != 0 && port.user_locked
 }
 
-/// Landlock credential of the current task, whose domain handles some network access right.
+/// The compiled port sets of a domain, cf. `struct landlock_net_ports`: for each network right,
+/// whether the domain handles it and, if it does, which ports every layer allows.
+#[derive(Clone, Copy)]
+struct PortSets<'a> {
+    /// For each right, by bit number: 1 + the index of its set in `bits`, or 0 if not handled.
+    set: &'a [u8; bindings::LANDLOCK_NET_RS_NUM_ACCESS as usize],
+    /// The sets: bit `port % 64` of word `port / 64`, `port` in network byte order.
+    bits: &'a [[u64; SET_WORDS]],
+}
+
+/// 64-bit words of a port set.
+const SET_WORDS: usize = bindings::LANDLOCK_NET_RS_SET_WORDS as usize;
+
+impl<'a> PortSets<'a> {
+    /// Returns whether the domain restricts `access`.
+    fn handles(&self, access: NetAccess) -> bool {
+        self.set[access.bit()] != 0
+    }
+
+    /// Returns whether the domain allows `port` (network byte order) for `access`.  A right that
+    /// the domain does not handle is allowed; a set missing from `bits` (which the C side never
+    /// builds) denies every port.
+    fn allows(&self, access: NetAccess, port: u16) -> bool {
+        let port = usize::from(port);
+        match usize::from(self.set[access.bit()]) {
+            0 => true,
+            i => self
+                .bits
+                .get(i - 1)
+                .is_some_and(|set| set[port / 64] & (1 << (port % 64)) != 0),
+        }
+    }
+}
+
+/// The current task, whose domain handles some network access right, as the C side of a hook
+/// describes it (`struct landlock_net_rs_subject`).
 ///
 /// # Invariants
 ///
-/// `self.0` is a non-null pointer returned by `landlock_net_rs_get_subject()` during the
-/// current LSM hook call.  It points into the current task's credentials, which the task cannot
-/// replace while running the hook, so it stays valid for the lifetime of this value, which never
-/// outlives the hook call.
-struct Subject(*const bindings::landlock_cred_security);
+/// `raw` was filled by `get_net_subject()` (`net.c`) for the current hook call, which `'a` does
+/// not outlive: `raw.cred` points into the current task's credentials, which the task cannot
+/// replace while running the hook, `raw.ports` to the port sets of its domain (as immutable and
+/// long-lived as the domain, which the credentials reference), and `raw.sock_state` to the state
+/// word of the hook's socket.
+struct Subject<'a> {
+    raw: &'a bindings::landlock_net_rs_subject,
+    ports: PortSets<'a>,
+}
 
-impl Subject {
-    /// Returns the current subject if its domain handles `access`.
-    fn get(access: NetAccess) -> Option<Self> {
-        // SAFETY: `landlock_net_rs_get_subject()` only requires to be called in task context,
-        // which is the case of the socket hooks.
-        let ptr = unsafe { bindings::landlock_net_rs_get_subject(access.mask()) };
-        // INVARIANT: `ptr` is checked to be non-null, and `Subject` values are only created and
-        // dropped within a hook call.
-        (!ptr.is_null()).then_some(Self(ptr))
+impl<'a> Subject<'a> {
+    /// Returns the view of `raw`.
+    ///
+    /// # Safety
+    ///
+    /// `raw` is the subject that the C side of the current hook passed, valid for `'a`, which
+    /// does not outlive the hook call.
+    unsafe fn from_raw(raw: *const bindings::landlock_net_rs_subject) -> Self {
+        // SAFETY: Per the safety requirements, `raw` is valid for reads for `'a`.
+        let raw = unsafe { &*raw };
+        // SAFETY: `raw.ports` is a valid `struct landlock_net_ports` (cf. `get_net_subject()`),
+        // immutable while the domain lives, and the domain outlives the hook call.
+        let ports = unsafe { &*raw.ports };
+        let num_sets = ports.set.iter().filter(|&&set| set != 0).count();
+        // SAFETY: `landlock_compile_net_ports()` allocates one set of `bits` per handled right,
+        // i.e. per non-zero entry of `set`, initialised and never written after the domain is
+        // created.
+        let bits = unsafe { core::slice::from_raw_parts(ports.bits.as_ptr(), num_sets) };
+        // INVARIANT: `raw` comes from the C side of the hook, per the safety requirements.
+        Self {
+            raw,
+            ports: PortSets {
+                set: &ports.set,
+                bits,
+            },
+        }
     }
 
-    /// Returns whether the domain allows `port` (network byte order) for `access`.
+    /// Returns whether the domain restricts `access`.
+    fn handles(&self, access: NetAccess) -> bool {
+        self.ports.handles(access)
+    }
+
+    /// Returns whether the domain allows `port` (network byte order) for `access`, which it
+    /// handles.
     fn port_allowed(&self, access: NetAccess, port: u16) -> bool {
-        // SAFETY: `self.0` is a valid subject by the type invariant, obtained for `access` (cf.
-        // `check_access_socket()`).
-        unsafe { bindings::landlock_net_rs_port_allowed(self.0, access.mask(), port) }
+        if !self.raw.trace {
+            return self.ports.allows(access, port);
+        }
+        // The check_rule_net_port trace event is enabled: the rule tree walk emits it.
+        // SAFETY: `self.raw.cred` is a valid subject by the type invariant, whose domain handles
+        // `access`.
+        unsafe { bindings::landlock_net_rs_port_allowed(self.raw.cred, access.mask(), port) }
     }
 
     /// Logs the denial of `req` (denied by [`Self::port_allowed`]) and returns `EACCES`.
     fn deny_port(&self, req: &bindings::landlock_net_rs_request) -> Result {
-        // SAFETY: `self.0` is a valid subject by the type invariant, obtained for `req.access`
-        // (cf. `check_access_socket()`).  `req` is a valid reference, whose `sk` and `address`
-        // (with `addrlen`) come from the views of the hook arguments (or from a live
-        // `SockAddrStorage`), which outlive this call.
-        to_result(unsafe { bindings::landlock_net_rs_deny_port(self.0, req) })
+        // SAFETY: `self.raw.cred` is a valid subject by the type invariant, whose domain handles
+        // `req.access`.  `req` is a valid reference, whose `sk` and `address` (with `addrlen`)
+        // come from the views of the hook arguments (or from a live `SockAddrStorage`), which
+        // outlive this call.
+        to_result(unsafe { bindings::landlock_net_rs_deny_port(self.raw.cred, req) })
     }
 }
 
@@ -621,18 +709,18 @@ enum Allowed {
     ClearUnspecPort,
 }
 
-/// Checks that the current task may do `op` with the address `addr` on the socket `sk` of kind
-/// `kind`.
+/// Checks that `subject` may do `op` with the address `addr` on the socket `sk` of kind `kind`.
 fn check_access_socket(
+    subject: &Subject<'_>,
     sk: &Sock,
     addr: SockAddrRef<'_>,
     op: Operation,
     kind: SockKind,
 ) -> Result<Allowed> {
     let access = NetAccess::of(op, kind);
-    let Some(subject) = Subject::get(access) else {
+    if !subject.handles(access) {
         return Ok(Allowed::AsIs);
-    };
+    }
 
     // The socket is not locked, so sk_family can change concurrently due to e.g.
     // setsockopt(IPV6_ADDRFORM).
@@ -643,13 +731,13 @@ fn check_access_socket(
         Decision::Check(req) => req,
         Decision::UnspecOnInet6 => return Ok(Allowed::ClearUnspecPort),
     };
-    check_port(&subject, sk, addr, sock_family, access, &req).map(|()| Allowed::AsIs)
+    check_port(subject, sk, addr, sock_family, access, &req).map(|()| Allowed::AsIs)
 }
 
 /// Checks the port of `req`, the request of `addr` on the socket `sk` read as being of the family
 /// `sock_family`.
 fn check_port(
-    subject: &Subject,
+    subject: &Subject<'_>,
     sk: &Sock,
     addr: SockAddrRef<'_>,
     sock_family: u16,
@@ -669,18 +757,23 @@ fn check_port(
 /// On UDP sockets, if a local port has not already been bound, calling connect() or sending a
 /// first datagram has the side effect of autobinding an ephemeral port: we also have to check
 /// that the process would have had the right to bind(0) explicitly.
-fn check_autobind_udp_socket(sk: &Sock) -> Result {
-    // The common case, whoever the caller is: one atomic load.  A socket that keeps its port
-    // cannot autobind.
-    let state = SockState::of(sk);
+fn check_autobind_udp_socket(subject: &Subject<'_>, sk: &Sock) -> Result {
+    if !subject.handles(NetAccess::BindUdp) {
+        return Ok(());
+    }
+
+    // A socket that keeps its port cannot autobind: one atomic load.
+    let state = SockState::of(subject);
     if state.port_pinned() {
         return Ok(());
     }
 
-    // Quick return for non-Landlocked tasks.
-    let Some(subject) = Subject::get(NetAccess::BindUdp) else {
+    // A domain that allows bind(0) allows an autobind whatever the socket's state: no need for
+    // the socket lock.  (With the trace event enabled, the check of a socket that has no port
+    // yet walks the rule tree below, and emits it, as it always did.)
+    if !subject.raw.trace && subject.ports.allows(NetAccess::BindUdp, 0) {
         return Ok(());
-    };
+    }
 
     // Read under the socket lock, see `Sock::locked_local_port()`.
     let port = sk.locked_local_port();
@@ -698,7 +791,7 @@ fn check_autobind_udp_socket(sk: &Sock) -> Result {
     let family = sk.family();
     let port0 = SockAddrStorage::with_family(family);
     check_port(
-        &subject,
+        subject,
         sk,
         port0.as_addr(),
         family,
@@ -758,11 +851,13 @@ unsafe fn addr_hook_args<'a>(
 ///
 /// # Safety
 ///
-/// Must only be called by the LSM framework as the `socket_bind` hook: `sock` is a valid socket
+/// Must only be called by the C side of the `socket_bind` hook (`net.c`), with its subject
+/// (`subject`, valid for the duration of the call), and the hook's arguments: `sock` is a valid socket
 /// with a `struct sock`, and `address` is valid for reads of `addrlen` bytes (or of
 /// `sizeof(struct sockaddr_storage)` bytes if `addrlen` is larger), for the duration of the call.
 #[export]
 pub unsafe extern "C" fn landlock_rs_socket_bind(
+    subject: *const bindings::landlock_net_rs_subject,
     sock: *mut bindings::socket,
     address: *mut bindings::sockaddr,
     addrlen: c_int,
@@ -772,18 +867,22 @@ pub unsafe extern "C" fn landlock_rs_socket_bind(
     let Some((sk, addr, kind)) = (unsafe { addr_hook_args(sock, address, addrlen) }) else {
         return 0;
     };
-    to_c(check_access_socket(sk, addr, Operation::Bind, kind).map(|_| ()))
+    // SAFETY: Per the safety requirements, `subject` is the hook's, valid during the call.
+    let subject = unsafe { Subject::from_raw(subject) };
+    to_c(check_access_socket(&subject, sk, addr, Operation::Bind, kind).map(|_| ()))
 }
 
 /// The `socket_connect` LSM hook.
 ///
 /// # Safety
 ///
-/// Must only be called by the LSM framework as the `socket_connect` hook: `sock` is a valid
+/// Must only be called by the C side of the `socket_connect` hook (`net.c`), with its subject
+/// (`subject`, valid for the duration of the call), and the hook's arguments: `sock` is a valid
 /// socket with a `struct sock`, and `address` is valid for reads of `addrlen` bytes (or of
 /// `sizeof(struct sockaddr_storage)` bytes if `addrlen` is larger), for the duration of the call.
 #[export]
 pub unsafe extern "C" fn landlock_rs_socket_connect(
+    subject: *const bindings::landlock_net_rs_subject,
     sock: *mut bindings::socket,
     address: *mut bindings::sockaddr,
     addrlen: c_int,
@@ -793,12 +892,14 @@ pub unsafe extern "C" fn landlock_rs_socket_connect(
     let Some((sk, addr, kind)) = (unsafe { addr_hook_args(sock, address, addrlen) }) else {
         return 0;
     };
-    let mut ret = check_access_socket(sk, addr, Operation::Connect, kind).map(|_| ());
+    // SAFETY: Per the safety requirements, `subject` is the hook's, valid during the call.
+    let subject = unsafe { Subject::from_raw(subject) };
+    let mut ret = check_access_socket(&subject, sk, addr, Operation::Connect, kind).map(|_| ());
 
     // connect()ing to an AF_UNSPEC address does not trigger an autobind and should never be
     // restricted.
     if ret.is_ok() && kind == SockKind::Udp && connect_may_autobind(addr.family(), addr.addrlen()) {
-        ret = check_autobind_udp_socket(sk);
+        ret = check_autobind_udp_socket(&subject, sk);
     }
 
     to_c(ret)
@@ -808,13 +909,15 @@ pub unsafe extern "C" fn landlock_rs_socket_connect(
 ///
 /// # Safety
 ///
-/// Must only be called by the LSM framework as the `socket_sendmsg` hook: `sock` is a valid
+/// Must only be called by the C side of the `socket_sendmsg` hook (`net.c`), with its subject
+/// (`subject`, valid for the duration of the call), and the hook's arguments: `sock` is a valid
 /// socket with a `struct sock`, and `msg` is a valid message header whose `msg_name`, if not
 /// null, is a kernel buffer valid for reads and writes of `msg_namelen` bytes (or of
 /// `sizeof(struct sockaddr_storage)` bytes if `msg_namelen` is larger), that only the caller
 /// accesses for the duration of the call.
 #[export]
 pub unsafe extern "C" fn landlock_rs_socket_sendmsg(
+    subject: *const bindings::landlock_net_rs_subject,
     sock: *mut bindings::socket,
     msg: *mut bindings::msghdr,
     _size: c_int,
@@ -828,11 +931,14 @@ pub unsafe extern "C" fn landlock_rs_socket_sendmsg(
     // `sock_sendmsg()`) valid for reads and writes of the required bytes, which only the caller
     // accesses during the call.
     let msg = unsafe { MsgHdr::from_raw_mut(msg) };
+    // SAFETY: Per the safety requirements, `subject` is the hook's, valid during the call.
+    let subject = unsafe { Subject::from_raw(subject) };
 
     let kind = sock_kind(sk);
     if msg.flags() & bindings::MSG_FASTOPEN != 0 && kind == Some(SockKind::Tcp) {
         if let Some(addr) = msg.name() {
-            if let Err(err) = check_access_socket(sk, addr, Operation::SendMsg, SockKind::Tcp) {
+            let tcp = check_access_socket(&subject, sk, addr, Operation::SendMsg, SockKind::Tcp);
+            if let Err(err) = tcp {
                 return err.to_errno();
             }
         }
@@ -843,7 +949,7 @@ pub unsafe extern "C" fn landlock_rs_socket_sendmsg(
     }
 
     let allowed = match msg.name() {
-        Some(addr) => check_access_socket(sk, addr, Operation::SendMsg, SockKind::Udp),
+        Some(addr) => check_access_socket(&subject, sk, addr, Operation::SendMsg, SockKind::Udp),
         None => Ok(Allowed::AsIs),
     };
     let ret = match allowed {
@@ -857,14 +963,14 @@ pub unsafe extern "C" fn landlock_rs_socket_sendmsg(
         Err(err) => Err(err),
     };
 
-    to_c(ret.and_then(|()| check_autobind_udp_socket(sk)))
+    to_c(ret.and_then(|()| check_autobind_udp_socket(&subject, sk)))
 }
 
 #[cfg(CONFIG_SECURITY_LANDLOCK_KUNIT_TEST)]
 #[kunit_tests(landlock_net_rust)]
 mod tests {
     use super::*;
-    use kernel::net::socket::SOCKADDR_STORAGE_SIZE;
+    use kernel::{init::InPlaceInit, net::socket::SOCKADDR_STORAGE_SIZE};
 
     const AF_UNIX: u16 = bindings::AF_UNIX as u16;
     /// Not an address family.
@@ -1568,6 +1674,63 @@ mod tests {
                 intent: Intent::Src,
             }))
         );
+    }
+
+    #[test]
+    fn port_sets() {
+        // A domain handling BIND_UDP (set 1) and CONNECT_TCP (set 2), not the other rights.
+        // Zeroed in place: two sets do not fit on the stack.
+        let mut bits =
+            KBox::<[[u64; SET_WORDS]; 2]>::init(pin_init::init_zeroed(), GFP_KERNEL).unwrap();
+        // Bits 0, 63, 64 (word boundaries), 0x3412 (port 4660 in network byte order on little
+        // endian) and 65535 of BIND_UDP; only 80 of CONNECT_TCP.
+        for port in [0usize, 63, 64, 0x3412, 65535] {
+            bits[0][port / 64] |= 1 << (port % 64);
+        }
+        bits[1][80 / 64] |= 1 << (80 % 64);
+        let mut set = [0u8; bindings::LANDLOCK_NET_RS_NUM_ACCESS as usize];
+        set[NetAccess::BindUdp.bit()] = 1;
+        set[NetAccess::ConnectTcp.bit()] = 2;
+        let sets = PortSets {
+            set: &set,
+            bits: &bits[..],
+        };
+
+        assert!(sets.handles(NetAccess::BindUdp));
+        assert!(sets.handles(NetAccess::ConnectTcp));
+        assert!(!sets.handles(NetAccess::BindTcp));
+        assert!(!sets.handles(NetAccess::ConnectSendUdp));
+        for port in 0..=u16::MAX {
+            let p = usize::from(port);
+            let bind_udp = matches!(p, 0 | 63 | 64 | 0x3412 | 65535);
+            assert_eq!(sets.allows(NetAccess::BindUdp, port), bind_udp);
+            assert_eq!(sets.allows(NetAccess::ConnectTcp, port), port == 80);
+            // Not handled: not restricted.
+            assert!(sets.allows(NetAccess::BindTcp, port));
+            assert!(sets.allows(NetAccess::ConnectSendUdp, port));
+        }
+
+        // A set index without a set (never built by C) denies every port.
+        set[NetAccess::BindTcp.bit()] = 3;
+        let sets = PortSets {
+            set: &set,
+            bits: &bits[..],
+        };
+        assert!(!sets.allows(NetAccess::BindTcp, 0));
+        assert!(!sets.allows(NetAccess::BindTcp, 80));
+    }
+
+    #[test]
+    fn access_bits() {
+        for (access, bit) in [
+            (NetAccess::BindTcp, 0),
+            (NetAccess::ConnectTcp, 1),
+            (NetAccess::BindUdp, 2),
+            (NetAccess::ConnectSendUdp, 3),
+        ] {
+            assert_eq!(access.bit(), bit);
+            assert!(bit < bindings::LANDLOCK_NET_RS_NUM_ACCESS as usize);
+        }
     }
 
     #[test]

@@ -75,5 +75,18 @@ int main(void)
 	OFFSET(REQ_IPV6, landlock_net_rs_request, ipv6);
 	OFFSET(REQ_IP, landlock_net_rs_request, ip);
 	SIZE(REQ_SIZE, struct landlock_net_rs_request);
+
+	/* struct landlock_net_rs_subject: filled by C, read by Rust. */
+	OFFSET(SUBJ_CRED, landlock_net_rs_subject, cred);
+	OFFSET(SUBJ_PORTS, landlock_net_rs_subject, ports);
+	OFFSET(SUBJ_SOCK_STATE, landlock_net_rs_subject, sock_state);
+	OFFSET(SUBJ_TRACE, landlock_net_rs_subject, trace);
+	SIZE(SUBJ_SIZE, struct landlock_net_rs_subject);
+
+	/* struct landlock_net_ports: compiled by C, read by Rust. */
+	OFFSET(PORTS_SET, landlock_net_ports, set);
+	OFFSET(PORTS_BITS, landlock_net_ports, bits);
+	FIELD_SIZE(PORTS_SET_SIZE, landlock_net_ports, set[0]);
+	SIZE(PORTS_SIZE, struct landlock_net_ports);
 	return 0;
 }

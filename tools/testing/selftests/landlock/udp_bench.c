@@ -1,25 +1,44 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Landlock UDP benchmark
+ * Landlock network benchmark
  *
- * This program measures the time per call of the UDP operations that
- * Landlock's network hooks check: send() on a connected socket, sendto()
- * with an explicit address, connect() and bind() (timed as whole
- * socket()+bind()+close() cycles).  Each operation runs unsandboxed and
- * sandboxed (UDP access rights handled, the used ports allowed) with 1, 100
- * and 10000 port rules, over IPv4 and IPv6.
+ * This program measures the time per call of the socket operations that
+ * Landlock's network hooks check, unsandboxed and sandboxed, with 1, 100 and
+ * 10000 port rules and with 16 layers of 10000 rules each (the deepest
+ * domain Landlock allows), over IPv4 and IPv6:
  *
- * Sandboxing cannot be undone, so each measurement runs in a child
- * process.  Measurements are interleaved in rounds (every mode once per
- * round) so that slow drifts of the machine hit all modes alike, and the
- * median and spread over rounds are reported.  Under QEMU with
- * "-icount shift=0", guest time counts executed instructions, which makes
- * the figures reproducible.
+ * - send: send() on a socket bound (bind(2), before sandboxing) and
+ *   connected, the path of every datagram of a server;
+ * - send-auto: send() on a socket connected without bind(), i.e. autobound
+ *   (the path of most UDP clients), the domain allowing bind(0);
+ * - send-auto-no0: the same, the domain not allowing bind(0);
+ * - sendto: sendto() with an address on a bound socket;
+ * - sendto-auto: sendto() with an address on a socket never bound: the
+ *   first (sandboxed, warm-up) call autobinds it; the domain allows bind(0);
+ * - connect: connect() again on a bound socket;
+ * - connect-auto: connect() on a socket never bound: the first (warm-up)
+ *   call autobinds it; the domain allows bind(0);
+ * - bind: bind() on a bound socket, which the stack refuses (EINVAL) right
+ *   after the hook, so that only the hook and the syscall are timed, not the
+ *   socket's creation and release;
+ * - tcp-connect: connect() on a connected TCP socket (EISCONN after the
+ *   hook);
+ * - tcp-bind: bind() on a bound TCP socket (EINVAL after the hook).
  *
- * Output: one "raw" line per measurement, then one "mode" line per
- * (family, operation, rules) with the median time per call in ns, the
- * spread (min and max over rounds) and, for sandboxed modes, the overhead
- * over the unsandboxed median in percent.
+ * Every sandbox handles the four network rights and allows the ports the
+ * operation uses (the destination, the source, and port 0 for bind_udp where
+ * said), then filler ports: "1 rule" is the used ports alone (two for the
+ * modes that also allow port 0).  The rulesets are built once, before the
+ * measurements; a sandboxed child only calls landlock_restrict_self(), once
+ * per layer.
+ *
+ * Sandboxing cannot be undone, so each measurement runs in a child process.
+ * Measurements are interleaved in rounds (every mode once per round).  Under
+ * QEMU with one vCPU and "-icount shift=0,sleep=off", guest time counts
+ * executed instructions, which makes the figures repeatable.
+ *
+ * Output: one "raw FAMILY OP RULES ROUND NS" line per measurement, RULES
+ * being 0 (unsandboxed), 1, 100, 10000 or 16x10000.
  */
 
 #define _GNU_SOURCE
@@ -44,16 +63,68 @@
 #define BASE_PORT 20000
 #define DST_PORT (BASE_PORT + 1)
 #define SRC_PORT (BASE_PORT + 2)
+#define FILLER_PORT (BASE_PORT + 100)
 
-enum op { OP_SEND, OP_SENDTO, OP_CONNECT, OP_BIND, NR_OPS };
-static const char *const op_names[NR_OPS] = { "send", "sendto", "connect",
-					      "bind" };
-static const int rule_counts[] = { 0, 1, 100, 10000 };
-#define NR_RULES ARRAY_SIZE(rule_counts)
+enum op {
+	OP_SEND,
+	OP_SEND_AUTO,
+	OP_SEND_AUTO_NO0,
+	OP_SENDTO,
+	OP_SENDTO_AUTO,
+	OP_CONNECT,
+	OP_CONNECT_AUTO,
+	OP_BIND,
+	OP_TCP_CONNECT,
+	OP_TCP_BIND,
+	NR_OPS
+};
+
+static const char *const op_names[NR_OPS] = {
+	"send",	   "send-auto",	   "send-auto-no0", "sendto",
+	"sendto-auto", "connect",  "connect-auto",  "bind",
+	"tcp-connect", "tcp-bind",
+};
+
+/* Sandbox configurations: number of rules and of layers (0: none). */
+static const struct {
+	const char *name;
+	int rules, layers;
+} configs[] = {
+	{ "0", 0, 0 },	       { "1", 1, 1 },	      { "100", 100, 1 },
+	{ "10000", 10000, 1 }, { "16x10000", 10000, 16 },
+};
+
+#define NR_CONFIGS ARRAY_SIZE(configs)
 static const int families[] = { AF_INET, AF_INET6 };
 
-/* Receivers on the destination port, outside any sandbox. */
-static int receivers[2];
+/* What a mode uses: the ports its sandbox must allow. */
+enum need { NEED_DST, NEED_SRC, NEED_DST_PORT0, NR_NEEDS };
+
+static enum need need_of(const enum op op)
+{
+	switch (op) {
+	case OP_SEND_AUTO:
+	case OP_SENDTO_AUTO:
+	case OP_CONNECT_AUTO:
+		return NEED_DST_PORT0;
+	case OP_BIND:
+	case OP_TCP_BIND:
+		return NEED_SRC;
+	default:
+		return NEED_DST;
+	}
+}
+
+static bool is_tcp(const enum op op)
+{
+	return op == OP_TCP_CONNECT || op == OP_TCP_BIND;
+}
+
+/* Ruleset file descriptors, per need and configuration, built once. */
+static int rulesets[NR_NEEDS][NR_CONFIGS];
+
+/* Receivers on the destination port, outside any sandbox (UDP, TCP). */
+static int receivers[2], listeners[2];
 
 /*
  * Empties the receivers, so that every measurement starts with the same
@@ -72,10 +143,15 @@ static void drain_receivers(void)
 
 static void usage(const char *const argv0)
 {
+	size_t o;
+
 	printf("Usage: %s [-r ROUNDS] [-n ITERATIONS] [-o OP]\n", argv0);
 	printf("  -r R	rounds (default 5)\n");
 	printf("  -n N	calls per measurement (default 2000)\n");
-	printf("  -o OP	only this operation (send, sendto, connect, bind)\n");
+	printf("  -o OP	only this operation:");
+	for (o = 0; o < NR_OPS; o++)
+		printf(" %s", op_names[o]);
+	printf("\n");
 }
 
 static socklen_t make_addr(int family, int port, struct sockaddr_storage *ss)
@@ -97,35 +173,55 @@ static socklen_t make_addr(int family, int port, struct sockaddr_storage *ss)
 	return sizeof(*in6);
 }
 
-/*
- * Handles both UDP rights and allows nr_rules ports: the one the measured
- * operation uses, then fillers that the lookup has to get past.
- */
-static void sandbox(int nr_rules, int used_port)
+static void add_port(int fd, __u64 port, __u64 access)
 {
+	const struct landlock_net_port_attr attr = {
+		.allowed_access = access,
+		.port = port,
+	};
+
+	if (landlock_add_rule(fd, LANDLOCK_RULE_NET_PORT, &attr, 0))
+		err(1, "landlock_add_rule");
+}
+
+/*
+ * A ruleset handling the four network rights, allowing the ports of @need,
+ * then fillers up to @nr_rules rules.
+ */
+static int make_ruleset(enum need need, int nr_rules)
+{
+	const __u64 all = LANDLOCK_ACCESS_NET_BIND_TCP |
+			  LANDLOCK_ACCESS_NET_CONNECT_TCP |
+			  LANDLOCK_ACCESS_NET_BIND_UDP |
+			  LANDLOCK_ACCESS_NET_CONNECT_SEND_UDP;
 	const struct landlock_ruleset_attr attr = {
-		.handled_access_net = LANDLOCK_ACCESS_NET_BIND_UDP |
-				      LANDLOCK_ACCESS_NET_CONNECT_SEND_UDP,
+		.handled_access_net = all,
 	};
-	struct landlock_net_port_attr port = {
-		.allowed_access = LANDLOCK_ACCESS_NET_BIND_UDP |
-				  LANDLOCK_ACCESS_NET_CONNECT_SEND_UDP,
-	};
-	int fd, i;
+	int fd, n = 0;
 
 	fd = landlock_create_ruleset(&attr, sizeof(attr), 0);
 	if (fd < 0)
 		err(1, "landlock_create_ruleset");
-	for (i = 0; i < nr_rules; i++) {
-		port.port = i ? BASE_PORT + 100 + i : used_port;
-		if (landlock_add_rule(fd, LANDLOCK_RULE_NET_PORT, &port, 0))
-			err(1, "landlock_add_rule");
+	add_port(fd, need == NEED_SRC ? SRC_PORT : DST_PORT, all);
+	n++;
+	if (need == NEED_DST_PORT0) {
+		add_port(fd, 0, LANDLOCK_ACCESS_NET_BIND_UDP);
+		n++;
 	}
+	for (; n < nr_rules; n++)
+		add_port(fd, FILLER_PORT + n, all);
+	return fd;
+}
+
+static void sandbox(enum op op, size_t config)
+{
+	int fd = rulesets[need_of(op)][config], i;
+
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		err(1, "prctl");
-	if (landlock_restrict_self(fd, 0))
-		err(1, "landlock_restrict_self");
-	close(fd);
+	for (i = 0; i < configs[config].layers; i++)
+		if (landlock_restrict_self(fd, 0))
+			err(1, "landlock_restrict_self");
 }
 
 static double now_ns(void)
@@ -137,27 +233,66 @@ static double now_ns(void)
 }
 
 /*
- * For send, sendto and connect: a socket bound to SRC_PORT (and connected
- * to DST_PORT for send), made before sandboxing as a long-lived server's
- * socket would be.
+ * The socket of a measurement, made before sandboxing as a long-lived
+ * program's socket would be: bound to SRC_PORT and connected to DST_PORT
+ * where the mode says so.
  */
 static int setup_socket(int family, enum op op)
 {
 	struct sockaddr_storage dst, src;
 	socklen_t dlen = make_addr(family, DST_PORT, &dst);
 	socklen_t slen = make_addr(family, SRC_PORT, &src);
-	int s;
+	const bool bound = op != OP_SEND_AUTO && op != OP_SEND_AUTO_NO0 &&
+			   op != OP_SENDTO_AUTO && op != OP_CONNECT_AUTO;
+	const bool connected = op == OP_SEND || op == OP_SEND_AUTO ||
+			       op == OP_SEND_AUTO_NO0 || op == OP_TCP_CONNECT;
+	int s, one = 1;
 
-	if (op == OP_BIND)
-		return -1;
-	s = socket(family, SOCK_DGRAM, 0);
+	s = socket(family, is_tcp(op) ? SOCK_STREAM : SOCK_DGRAM, 0);
 	if (s < 0)
 		err(1, "socket");
-	if (bind(s, (struct sockaddr *)&src, slen))
+	/* A TCP source port in TIME_WAIT from the previous child. */
+	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bound && op != OP_TCP_CONNECT &&
+	    bind(s, (struct sockaddr *)&src, slen))
 		err(1, "bind");
-	if (op == OP_SEND && connect(s, (struct sockaddr *)&dst, dlen))
+	if (connected && connect(s, (struct sockaddr *)&dst, dlen))
 		err(1, "connect");
 	return s;
+}
+
+/* The call a mode measures, with the result it expects from the stack. */
+static void call(int s, enum op op, const struct sockaddr *dst, socklen_t dlen,
+		 const struct sockaddr *src, socklen_t slen)
+{
+	const char byte = 0;
+	int ret, expected_errno = 0;
+
+	switch (op) {
+	case OP_SEND:
+	case OP_SEND_AUTO:
+	case OP_SEND_AUTO_NO0:
+		ret = send(s, &byte, 1, 0);
+		break;
+	case OP_SENDTO:
+	case OP_SENDTO_AUTO:
+		ret = sendto(s, &byte, 1, 0, dst, dlen);
+		break;
+	case OP_CONNECT:
+	case OP_CONNECT_AUTO:
+		ret = connect(s, dst, dlen);
+		break;
+	case OP_TCP_CONNECT:
+		ret = connect(s, dst, dlen);
+		expected_errno = EISCONN;
+		break;
+	default:
+		ret = bind(s, src, slen);
+		expected_errno = EINVAL;
+		break;
+	}
+	if (expected_errno ? ret != -1 || errno != expected_errno : ret < 0)
+		err(1, "%s", op_names[op]);
 }
 
 /* Runs n calls of op and returns the mean time per call in ns. */
@@ -166,49 +301,18 @@ static double measure(int s, int family, enum op op, size_t n)
 	struct sockaddr_storage dst, src;
 	socklen_t dlen = make_addr(family, DST_PORT, &dst);
 	socklen_t slen = make_addr(family, SRC_PORT, &src);
-	const char byte = 0;
-	double total = 0, t0;
+	double t0;
 	size_t i;
 
-	if (op == OP_SEND || op == OP_SENDTO || op == OP_CONNECT) {
-		t0 = now_ns();
-		for (i = 0; i < n; i++) {
-			int ret;
-
-			if (op == OP_SEND)
-				ret = send(s, &byte, 1, 0);
-			else if (op == OP_SENDTO)
-				ret = sendto(s, &byte, 1, 0,
-					     (struct sockaddr *)&dst, dlen);
-			else
-				ret = connect(s, (struct sockaddr *)&dst, dlen);
-			if (ret < 0)
-				err(1, "%s", op_names[op]);
-		}
-		total = now_ns() - t0;
-	} else {
-		/*
-		 * A socket can only be bound once: time whole
-		 * socket()+bind()+close() cycles.  Timing bind() alone, call by
-		 * call, mostly measures the deferred work of the previous
-		 * close() and the timer.
-		 */
-		t0 = now_ns();
-		for (i = 0; i < n; i++) {
-			s = socket(family, SOCK_DGRAM, 0);
-			if (s < 0)
-				err(1, "socket");
-			if (bind(s, (struct sockaddr *)&src, slen))
-				err(1, "bind");
-			close(s);
-		}
-		total = now_ns() - t0;
-	}
-	return total / n;
+	t0 = now_ns();
+	for (i = 0; i < n; i++)
+		call(s, op, (struct sockaddr *)&dst, dlen,
+		     (struct sockaddr *)&src, slen);
+	return (now_ns() - t0) / n;
 }
 
 /* Runs one measurement in a sandboxed (or not) child. */
-static double run_child(int family, enum op op, int nr_rules, size_t n)
+static double run_child(int family, enum op op, size_t config, size_t n)
 {
 	int pipefd[2], status;
 	double result = -1;
@@ -224,8 +328,8 @@ static double run_child(int family, enum op op, int nr_rules, size_t n)
 		int s = setup_socket(family, op);
 
 		close(pipefd[0]);
-		if (nr_rules)
-			sandbox(nr_rules, op == OP_BIND ? SRC_PORT : DST_PORT);
+		if (configs[config].layers)
+			sandbox(op, config);
 		measure(s, family, op, n / 10 + 1); /* warm-up */
 		result = measure(s, family, op, n);
 		if (write(pipefd[1], &result, sizeof(result)) != sizeof(result))
@@ -242,18 +346,51 @@ static double run_child(int family, enum op op, int nr_rules, size_t n)
 	return result;
 }
 
-static int cmp_double(const void *a, const void *b)
+static void setup_receivers(void)
 {
-	const double x = *(const double *)a, y = *(const double *)b;
+	size_t f;
 
-	return (x > y) - (x < y);
+	for (f = 0; f < 2; f++) {
+		struct sockaddr_storage dst;
+		socklen_t len = make_addr(families[f], DST_PORT, &dst);
+		int one = 1;
+
+		receivers[f] = socket(families[f], SOCK_DGRAM, 0);
+		listeners[f] = socket(families[f], SOCK_STREAM, 0);
+		if (receivers[f] < 0 || listeners[f] < 0)
+			err(1, "socket");
+		if (families[f] == AF_INET6) {
+			setsockopt(receivers[f], IPPROTO_IPV6, IPV6_V6ONLY,
+				   &one, sizeof(one));
+			setsockopt(listeners[f], IPPROTO_IPV6, IPV6_V6ONLY,
+				   &one, sizeof(one));
+		}
+		setsockopt(listeners[f], SOL_SOCKET, SO_REUSEADDR, &one,
+			   sizeof(one));
+		if (bind(receivers[f], (struct sockaddr *)&dst, len) ||
+		    bind(listeners[f], (struct sockaddr *)&dst, len))
+			err(1, "bind receiver");
+		if (listen(listeners[f], 4096))
+			err(1, "listen");
+	}
+}
+
+/* Accepts and closes the connections of the tcp-connect children. */
+static void drain_listeners(void)
+{
+	size_t f;
+	int c;
+
+	for (f = 0; f < 2; f++)
+		while ((c = accept4(listeners[f], NULL, NULL, SOCK_NONBLOCK)) >=
+		       0)
+			close(c);
 }
 
 int main(int argc, char *argv[])
 {
-	size_t rounds = 5, n = 2000, r, f, o, i, k;
+	size_t rounds = 5, n = 2000, r, f, o, k, i;
 	int only = -1, c;
-	double *res;
 
 	setbuf(stdout, NULL);
 	while ((c = getopt(argc, argv, "hr:n:o:")) != -1) {
@@ -279,89 +416,35 @@ int main(int argc, char *argv[])
 	if (!rounds || !n)
 		errx(1, "rounds and iterations must be positive");
 
-	/* Receivers on the destination port, outside any sandbox. */
-	for (f = 0; f < 2; f++) {
-		struct sockaddr_storage dst;
-		socklen_t len = make_addr(families[f], DST_PORT, &dst);
-		int one = 1;
-
-		receivers[f] = socket(families[f], SOCK_DGRAM, 0);
-		if (receivers[f] < 0)
-			err(1, "socket");
-		if (families[f] == AF_INET6)
-			setsockopt(receivers[f], IPPROTO_IPV6, IPV6_V6ONLY,
-				   &one, sizeof(one));
-		if (bind(receivers[f], (struct sockaddr *)&dst, len))
-			err(1, "bind receiver");
-	}
-
-	res = calloc(2 * NR_OPS * NR_RULES * rounds, sizeof(*res));
-	if (!res)
-		err(1, "calloc");
-#define RES(f, o, k, r) \
-	res[(((f) * NR_OPS + (o)) * NR_RULES + (k)) * rounds + (r)]
+	setup_receivers();
+	for (i = 0; i < NR_NEEDS; i++)
+		for (k = 1; k < NR_CONFIGS; k++)
+			rulesets[i][k] = make_ruleset(i, configs[k].rules);
 
 	printf("# udp_bench: %zu rounds, %zu calls per measurement\n", rounds,
 	       n);
+	printf("# raw family op rules round ns\n");
 	/*
-	 * Each round measures every mode once; the order of the rule counts
-	 * rotates from round to round so that no mode always runs at the same
-	 * position.
+	 * Each round measures every mode once; the order of the
+	 * configurations rotates from round to round so that no mode always
+	 * runs at the same position.
 	 */
 	for (r = 0; r < rounds; r++)
 		for (f = 0; f < 2; f++)
 			for (o = 0; o < NR_OPS; o++)
-				for (i = 0; i < NR_RULES; i++) {
-					const int nr =
-						rule_counts[(i + r) % NR_RULES];
+				for (i = 0; i < NR_CONFIGS; i++) {
+					double ns;
 
-					k = (i + r) % NR_RULES;
+					k = (i + r) % NR_CONFIGS;
 					if (only >= 0 && only != (int)o)
 						continue;
-					RES(f, o, k, r) = run_child(families[f],
-								    o, nr, n);
+					ns = run_child(families[f], o, k, n);
+					drain_listeners();
+					printf("raw %s %s %s %zu %.1f\n",
+					       families[f] == AF_INET ? "ipv4" :
+									"ipv6",
+					       op_names[o], configs[k].name, r,
+					       ns);
 				}
-
-	/* Raw values, for tools that pair rounds (e.g. overhead per round). */
-	printf("# raw family op rules round ns\n");
-	for (f = 0; f < 2; f++)
-		for (o = 0; o < NR_OPS; o++)
-			for (k = 0; k < NR_RULES; k++)
-				for (r = 0; r < rounds; r++)
-					if (only < 0 || only == (int)o)
-						printf("raw %s %s %d %zu %.1f\n",
-						       families[f] == AF_INET ?
-							       "ipv4" :
-							       "ipv6",
-						       op_names[o],
-						       rule_counts[k], r,
-						       RES(f, o, k, r));
-
-	printf("# family op rules median_ns min_ns max_ns overhead_pct\n");
-	for (f = 0; f < 2; f++) {
-		for (o = 0; o < NR_OPS; o++) {
-			double base = 0;
-
-			if (only >= 0 && only != (int)o)
-				continue;
-			for (k = 0; k < NR_RULES; k++) {
-				double *v = &RES(f, o, k, 0), med;
-
-				qsort(v, rounds, sizeof(*v), cmp_double);
-				med = rounds % 2 ? v[rounds / 2] :
-						   (v[rounds / 2 - 1] +
-						    v[rounds / 2]) /
-							   2;
-				if (k == 0)
-					base = med;
-				printf("mode %s %s %d %.1f %.1f %.1f %+.2f\n",
-				       families[f] == AF_INET ? "ipv4" : "ipv6",
-				       op_names[o], rule_counts[k], med, v[0],
-				       v[rounds - 1],
-				       k ? (med / base - 1) * 100 : 0.0);
-			}
-		}
-	}
-	free(res);
 	return 0;
 }
