@@ -122,8 +122,8 @@ struct landlock_net_ports {
  */
 struct landlock_net_rs_subject {
 	/**
-	 * @cred: The task's Landlock credential, for the slow paths
-	 * (landlock_net_rs_port_allowed() and landlock_net_rs_deny_port()).
+	 * @cred: The task's Landlock credential, for the rule tree walks
+	 * (denials and trace events).
 	 */
 	const struct landlock_cred_security *cred;
 	/**
@@ -136,9 +136,10 @@ struct landlock_net_rs_subject {
 	 */
 	u32 *sock_state;
 	/**
-	 * @trace: The check_rule_net_port trace event is enabled: ports are
-	 * then checked with landlock_net_rs_port_allowed(), which walks the
-	 * rule tree and emits it, instead of with @ports.
+	 * @trace: The check_rule_net_port trace event is enabled: the hooks
+	 * then also walk the rule tree, with landlock_net_rs_port_allowed() and
+	 * landlock_net_rs_trace_autobind(), which emit it.  The decision is
+	 * still @ports'.
 	 */
 	bool trace;
 };
@@ -147,6 +148,9 @@ struct landlock_net_rs_subject {
 
 bool landlock_net_rs_port_allowed(const struct landlock_cred_security *subject,
 				  u32 access, __be16 port);
+
+void landlock_net_rs_trace_autobind(
+	const struct landlock_cred_security *subject, const struct sock *sk);
 
 int landlock_net_rs_deny_port(const struct landlock_cred_security *subject,
 			      const struct landlock_net_rs_request *req);

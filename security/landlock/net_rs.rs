@@ -640,13 +640,26 @@ impl<'a> Subject<'a> {
     /// Returns whether the domain allows `port` (network byte order) for `access`, which it
     /// handles.
     fn port_allowed(&self, access: NetAccess, port: u16) -> bool {
-        if !self.raw.trace {
-            return self.ports.allows(access, port);
+        let allowed = self.ports.allows(access, port);
+        if self.raw.trace {
+            // The check_rule_net_port trace event is enabled: the rule tree walk emits it.
+            // SAFETY: `self.raw.cred` is a valid subject by the type invariant, whose domain
+            // handles `access`.
+            let walked = unsafe {
+                bindings::landlock_net_rs_port_allowed(self.raw.cred, access.mask(), port)
+            };
+            debug_assert_eq!(walked, allowed);
         }
-        // The check_rule_net_port trace event is enabled: the rule tree walk emits it.
-        // SAFETY: `self.raw.cred` is a valid subject by the type invariant, whose domain handles
-        // `access`.
-        unsafe { bindings::landlock_net_rs_port_allowed(self.raw.cred, access.mask(), port) }
+        allowed
+    }
+
+    /// Emits the trace event of an autobind check of `sk` allowed by port 0, if it is enabled.
+    fn trace_autobind(&self, sk: &Sock) {
+        if self.raw.trace {
+            // SAFETY: `self.raw.cred` is a valid subject by the type invariant, and `sk` is a
+            // valid socket.
+            unsafe { bindings::landlock_net_rs_trace_autobind(self.raw.cred, sk.as_ptr()) };
+        }
     }
 
     /// Logs the denial of `req` (denied by [`Self::port_allowed`]) and returns `EACCES`.
@@ -769,9 +782,9 @@ fn check_autobind_udp_socket(subject: &Subject<'_>, sk: &Sock) -> Result {
     }
 
     // A domain that allows bind(0) allows an autobind whatever the socket's state: no need for
-    // the socket lock.  (With the trace event enabled, the check of a socket that has no port
-    // yet walks the rule tree below, and emits it, as it always did.)
-    if !subject.raw.trace && subject.ports.allows(NetAccess::BindUdp, 0) {
+    // the socket lock nor for the socket's port.
+    if subject.ports.allows(NetAccess::BindUdp, 0) {
+        subject.trace_autobind(sk);
         return Ok(());
     }
 
