@@ -64,6 +64,8 @@
 #define DST_PORT (BASE_PORT + 1)
 #define SRC_PORT (BASE_PORT + 2)
 #define FILLER_PORT (BASE_PORT + 100)
+/* Idle time before and after each measurement, see run_child(). */
+#define SETTLE_US 50000
 
 enum op {
 	OP_SEND,
@@ -330,6 +332,11 @@ static double run_child(int family, enum op op, size_t config, size_t n)
 		close(pipefd[0]);
 		if (configs[config].layers)
 			sandbox(op, config);
+		/*
+		 * Lets the deferred work of the sandboxing (the release of the
+		 * credentials and domains it replaced) run before the timing.
+		 */
+		usleep(SETTLE_US);
 		measure(s, family, op, n / 10 + 1); /* warm-up */
 		result = measure(s, family, op, n);
 		if (write(pipefd[1], &result, sizeof(result)) != sizeof(result))
@@ -343,6 +350,12 @@ static double run_child(int family, enum op op, size_t config, size_t n)
 	waitpid(pid, &status, 0);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) || result < 0)
 		errx(1, "measurement of %s failed", op_names[op]);
+	/*
+	 * Lets the deferred work of the child's exit (the release of its
+	 * domain and sockets, RCU callbacks) run now, on an idle CPU, rather
+	 * than during the next measurement.
+	 */
+	usleep(SETTLE_US);
 	return result;
 }
 
@@ -356,7 +369,8 @@ static void setup_receivers(void)
 		int one = 1;
 
 		receivers[f] = socket(families[f], SOCK_DGRAM, 0);
-		listeners[f] = socket(families[f], SOCK_STREAM, 0);
+		/* Non-blocking: drain_listeners() accepts what is pending. */
+		listeners[f] = socket(families[f], SOCK_STREAM | SOCK_NONBLOCK, 0);
 		if (receivers[f] < 0 || listeners[f] < 0)
 			err(1, "socket");
 		if (families[f] == AF_INET6) {
@@ -382,8 +396,7 @@ static void drain_listeners(void)
 	int c;
 
 	for (f = 0; f < 2; f++)
-		while ((c = accept4(listeners[f], NULL, NULL, SOCK_NONBLOCK)) >=
-		       0)
+		while ((c = accept(listeners[f], NULL, NULL)) >= 0)
 			close(c);
 }
 
