@@ -79,6 +79,12 @@ struct landlock_net_rs_request {
 	u8 ip[16];
 };
 
+/*
+ * The bit of Landlock's socket state word meaning that the socket keeps its
+ * local port until it is released (cf. SockState in net_rs.rs).
+ */
+#define LANDLOCK_NET_RS_SOCK_PORT_PINNED (1U << 0)
+
 /* Number of network access rights (LANDLOCK_NUM_ACCESS_NET, cf. net.c). */
 #define LANDLOCK_NET_RS_NUM_ACCESS 4
 /* 64-bit words of a port set: one bit per port. */
@@ -101,6 +107,11 @@ struct landlock_net_ports {
 	 * layer of the domain handles it (the right is then not restricted).
 	 */
 	u8 set[LANDLOCK_NET_RS_NUM_ACCESS];
+	/**
+	 * @autobind: The domain allows any autobind: it does not handle
+	 * LANDLOCK_ACCESS_NET_BIND_UDP, or it allows port 0 for it.
+	 */
+	bool autobind;
 	/**
 	 * @size: Size of this structure in bytes: its header and 8 KiB per
 	 * handled right (the memory a domain's port sets take).

@@ -176,6 +176,8 @@ c_field!(bindings::landlock_net_rs_subject, trace, SUBJ_TRACE);
 static_assert!(size_of::<bindings::landlock_net_rs_subject>() == c_layout::SUBJ_SIZE);
 // `struct landlock_net_ports`, read by `PortSets`.
 c_field!(bindings::landlock_net_ports, set, PORTS_SET);
+c_field!(bindings::landlock_net_ports, autobind, PORTS_AUTOBIND);
+c_field!(bindings::landlock_net_ports, size, PORTS_SIZE_FIELD);
 c_field!(bindings::landlock_net_ports, bits, PORTS_BITS);
 static_assert!(size_of::<u8>() == c_layout::PORTS_SET_SIZE);
 static_assert!(size_of::<bindings::landlock_net_ports>() == c_layout::PORTS_SIZE);
@@ -504,16 +506,17 @@ fn connect_may_autobind(family: Option<u16>, addrlen: c_int) -> bool {
 struct SockState<'a>(&'a Atomic<u32>);
 
 impl<'a> SockState<'a> {
-    const PORT_PINNED: u32 = 1 << 0;
+    /// Also read by the C side of the `socket_sendmsg` hook (`net.c`).
+    const PORT_PINNED: u32 = bindings::LANDLOCK_NET_RS_SOCK_PORT_PINNED;
 
     /// Returns the state of the hook's socket, from `subject`.
     fn of(subject: &Subject<'a>) -> Self {
         // SAFETY: `sock_state` points to the state word in the Landlock blob of the hook's socket
-        // (cf. `get_net_subject()`), which is allocated with the socket and freed with it, so it
-        // lives as long as the hook call, i.e. as `subject` (cf. the type invariant of
+        // (cf. `NET_SUBJECT()` in `net.c`), which is allocated with the socket and freed with it,
+        // so it lives as long as the hook call, i.e. as `subject` (cf. the type invariant of
         // `Subject`).  It is aligned (LSM blob offsets are aligned to pointers), initialised
-        // (zeroed), and only accessed through this type, with atomic operations, so there is no
-        // data race.
+        // (zeroed), and only accessed through this type, with atomic operations, and by the C
+        // side of the `socket_sendmsg` hook with `READ_ONCE()`, so there is no data race.
         Self(unsafe { Atomic::from_ptr(subject.raw.sock_state) })
     }
 
@@ -594,14 +597,14 @@ impl<'a> PortSets<'a> {
 ///
 /// # Invariants
 ///
-/// `raw` was filled by `get_net_subject()` (`net.c`) for the current hook call, which `'a` does
+/// `raw` was filled by `NET_SUBJECT()` (`net.c`) for the current hook call, which `'a` does
 /// not outlive: `raw.cred` points into the current task's credentials, which the task cannot
 /// replace while running the hook, `raw.ports` to the port sets of its domain (as immutable and
 /// long-lived as the domain, which the credentials reference), and `raw.sock_state` to the state
 /// word of the hook's socket.
 struct Subject<'a> {
     raw: &'a bindings::landlock_net_rs_subject,
-    ports: PortSets<'a>,
+    ports: &'a bindings::landlock_net_ports,
 }
 
 impl<'a> Subject<'a> {
@@ -614,35 +617,40 @@ impl<'a> Subject<'a> {
     unsafe fn from_raw(raw: *const bindings::landlock_net_rs_subject) -> Self {
         // SAFETY: Per the safety requirements, `raw` is valid for reads for `'a`.
         let raw = unsafe { &*raw };
-        // SAFETY: `raw.ports` is a valid `struct landlock_net_ports` (cf. `get_net_subject()`),
+        // SAFETY: `raw.ports` is a valid `struct landlock_net_ports` (cf. `get_net_domain()` and `NET_SUBJECT()` in `net.c`),
         // immutable while the domain lives, and the domain outlives the hook call.
         let ports = unsafe { &*raw.ports };
+        // INVARIANT: `raw` comes from the C side of the hook, per the safety requirements.
+        Self { raw, ports }
+    }
+
+    /// Returns the domain's port sets.
+    #[inline(always)]
+    fn sets(&self) -> PortSets<'a> {
         // The sets follow the header, up to `size` (cf. `landlock_compile_net_ports()`).
-        let num_sets = (ports.size as usize)
+        let num_sets = (self.ports.size as usize)
             .saturating_sub(offset_of!(bindings::landlock_net_ports, bits))
             / size_of::<[u64; SET_WORDS]>();
         // SAFETY: `landlock_compile_net_ports()` allocates `size` bytes: the header and one set
-        // per handled right, initialised and never written after the domain is created.
-        let bits = unsafe { core::slice::from_raw_parts(ports.bits.as_ptr(), num_sets) };
-        // INVARIANT: `raw` comes from the C side of the hook, per the safety requirements.
-        Self {
-            raw,
-            ports: PortSets {
-                set: &ports.set,
-                bits,
-            },
+        // per handled right, initialised and never written after the domain is created, which
+        // outlives `'a` (cf. the type invariant).
+        let bits = unsafe { core::slice::from_raw_parts(self.ports.bits.as_ptr(), num_sets) };
+        PortSets {
+            set: &self.ports.set,
+            bits,
         }
     }
 
     /// Returns whether the domain restricts `access`.
+    #[inline(always)]
     fn handles(&self, access: NetAccess) -> bool {
-        self.ports.handles(access)
+        self.ports.set[access.bit()] != 0
     }
 
     /// Returns whether the domain allows `port` (network byte order) for `access`, which it
     /// handles.
     fn port_allowed(&self, access: NetAccess, port: u16) -> bool {
-        let allowed = self.ports.allows(access, port);
+        let allowed = self.sets().allows(access, port);
         self.trace_port(access, port, allowed);
         allowed
     }
@@ -771,7 +779,7 @@ fn check_access_socket(
 
     // The common case: an allowed port of a complete address.
     if let Some(port) = fast_port(addr.as_bytes(), addr.addrlen(), sock_family) {
-        if subject.ports.allows(access, port) {
+        if subject.sets().allows(access, port) {
             subject.trace_port(access, port, true);
             return Ok(Allowed::AsIs);
         }
@@ -836,7 +844,7 @@ fn check_autobind_udp_socket(subject: &Subject<'_>, sk: &Sock) -> Result {
 
     // A domain that allows bind(0) allows an autobind whatever the socket's state: no need for
     // the socket lock nor for the socket's port.
-    if subject.ports.allows(NetAccess::BindUdp, 0) {
+    if subject.sets().allows(NetAccess::BindUdp, 0) {
         subject.trace_autobind(sk);
         return Ok(());
     }
@@ -845,7 +853,6 @@ fn check_autobind_udp_socket(subject: &Subject<'_>, sk: &Sock) -> Result {
 
 /// Checks the autobind of `sk` by a domain that does not allow bind(0): only a socket that has a
 /// port may go on.
-#[inline(never)]
 fn check_autobind_locked(subject: &Subject<'_>, sk: &Sock, state: &SockState<'_>) -> Result {
     // Read under the socket lock, see `Sock::locked_local_port()`.
     let port = sk.locked_local_port();
@@ -1012,10 +1019,24 @@ pub unsafe extern "C" fn landlock_rs_socket_sendmsg(
     // SAFETY: Per the safety requirements, `subject` is the hook's, valid during the call.
     let subject = unsafe { Subject::from_raw(subject) };
 
+    // The common case, a send without a destination (on a connected socket): only the autobind
+    // of a UDP socket is checked.
+    if msg.name().is_none() {
+        if sock_kind(sk) != Some(SockKind::Udp) {
+            return 0;
+        }
+        return to_c(check_autobind_udp_socket(&subject, sk));
+    }
+    sendmsg_with_address(&subject, sk, msg)
+}
+
+/// The `socket_sendmsg` hook of a message with a destination address.
+#[inline(never)]
+fn sendmsg_with_address(subject: &Subject<'_>, sk: &Sock, msg: &mut MsgHdr) -> c_int {
     let kind = sock_kind(sk);
     if msg.flags() & bindings::MSG_FASTOPEN != 0 && kind == Some(SockKind::Tcp) {
         if let Some(addr) = msg.name() {
-            let tcp = check_access_socket(&subject, sk, addr, Operation::SendMsg, SockKind::Tcp);
+            let tcp = check_access_socket(subject, sk, addr, Operation::SendMsg, SockKind::Tcp);
             if let Err(err) = tcp {
                 return err.to_errno();
             }
@@ -1027,7 +1048,7 @@ pub unsafe extern "C" fn landlock_rs_socket_sendmsg(
     }
 
     let allowed = match msg.name() {
-        Some(addr) => check_access_socket(&subject, sk, addr, Operation::SendMsg, SockKind::Udp),
+        Some(addr) => check_access_socket(subject, sk, addr, Operation::SendMsg, SockKind::Udp),
         None => Ok(Allowed::AsIs),
     };
     let ret = match allowed {
@@ -1041,7 +1062,7 @@ pub unsafe extern "C" fn landlock_rs_socket_sendmsg(
         Err(err) => Err(err),
     };
 
-    to_c(ret.and_then(|()| check_autobind_udp_socket(&subject, sk)))
+    to_c(ret.and_then(|()| check_autobind_udp_socket(subject, sk)))
 }
 
 #[cfg(CONFIG_SECURITY_LANDLOCK_KUNIT_TEST)]

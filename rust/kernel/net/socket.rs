@@ -139,6 +139,7 @@ impl Sock {
     ///
     /// Process context: the socket lock may be taken in its slow (sleeping) variant.
     #[cfg(CONFIG_INET)]
+    #[inline]
     pub fn locked_local_port(&self) -> LocalPort {
         let sk = self.as_ptr();
 
