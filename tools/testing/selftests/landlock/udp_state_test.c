@@ -1628,6 +1628,59 @@ TEST_F(autobind, disconnect_keeps_explicit_bind)
 	EXPECT_EQ(0, close(fd));
 }
 
+/*
+ * A send with a destination is checked whatever its autobind needs: on a
+ * socket that keeps its port, and by a domain that allows any autobind, the
+ * two cases where a send without a destination needs no check at all.
+ */
+TEST_F(autobind, pinned_destination_checked)
+{
+	struct sockaddr_storage denied;
+	const socklen_t denied_len =
+		set_dst(&denied, variant->family, PORT_DENIED);
+	int fd;
+
+	fd = udp_socket(variant->family);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, bind_to(fd, &self->src, self->src_len));
+	/* Without port 0, the first send sees the bound port: kept for good. */
+	sandbox_udp(_metadata, false);
+	EXPECT_EQ(0, send_to(fd, &self->dst, self->dst_len));
+	EXPECT_EQ(0, recv_dgram(self->rcv.allowed, 1000));
+
+	EXPECT_EQ(-EACCES, send_to(fd, &denied, denied_len));
+	EXPECT_EQ(-EDESTADDRREQ, send_to(fd, NULL, 0));
+	EXPECT_EQ(0, connect_to(fd, &self->dst, self->dst_len));
+	EXPECT_EQ(-EACCES, send_to(fd, &denied, denied_len));
+	EXPECT_EQ(0, send_to(fd, NULL, 0));
+	EXPECT_EQ(0, recv_dgram(self->rcv.allowed, 1000));
+	EXPECT_EQ(0, close(fd));
+	EXPECT_EQ(0, drain(self->rcv.denied));
+}
+
+TEST_F(autobind, autobind_allowed_destination_checked)
+{
+	struct sockaddr_storage denied;
+	const socklen_t denied_len =
+		set_dst(&denied, variant->family, PORT_DENIED);
+	int fd;
+
+	sandbox_udp(_metadata, true);
+	fd = udp_socket(variant->family);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-EACCES, send_to(fd, &denied, denied_len));
+	EXPECT_EQ(0, send_to(fd, &self->dst, self->dst_len));
+	EXPECT_EQ(0, recv_dgram(self->rcv.allowed, 1000));
+	EXPECT_LT(0, local_port(fd));
+	EXPECT_EQ(-EACCES, send_to(fd, &denied, denied_len));
+	EXPECT_EQ(0, connect_to(fd, &self->dst, self->dst_len));
+	EXPECT_EQ(-EACCES, send_to(fd, &denied, denied_len));
+	EXPECT_EQ(0, send_to(fd, NULL, 0));
+	EXPECT_EQ(0, recv_dgram(self->rcv.allowed, 1000));
+	EXPECT_EQ(0, close(fd));
+	EXPECT_EQ(0, drain(self->rcv.denied));
+}
+
 /* Answers on allowed ports. */
 
 enum grid_op {
