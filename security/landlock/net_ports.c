@@ -31,8 +31,10 @@
 #include "ruleset.h"
 
 static_assert(LANDLOCK_NET_RS_NUM_ACCESS == LANDLOCK_NUM_ACCESS_NET);
-static_assert(LANDLOCK_MAX_NUM_LAYERS <= BITS_PER_TYPE(u16));
-static_assert(sizeof_field(struct landlock_net_ports, bits[0]) * BITS_PER_BYTE ==
+/* The layers of a domain fit in the u16 masks of add_rule(). */
+static_assert(sizeof(u16) * BITS_PER_BYTE >= LANDLOCK_MAX_NUM_LAYERS);
+static_assert(sizeof_field(struct landlock_net_ports, bits[0]) *
+		      BITS_PER_BYTE ==
 	      1 << BITS_PER_TYPE(__be16));
 
 /* Returns the set of layers (bit N-1 for level N) of @domain handling @right. */
@@ -57,8 +59,9 @@ static bool compiled_allows(const struct landlock_net_ports *const ports,
 {
 	if (!ports || !ports->set[right])
 		return true;
-	return test_bit(port, (const unsigned long *)
-				      ports->bits[ports->set[right] - 1]);
+	return test_bit(
+		port,
+		(const unsigned long *)ports->bits[ports->set[right] - 1]);
 }
 
 /*
@@ -86,8 +89,8 @@ static void add_rule(struct landlock_net_ports *const ports,
 				granting |= BIT(layer->level - 1);
 		}
 		if (!(handling[right] & ~granting))
-			__set_bit(port, (unsigned long *)
-					ports->bits[ports->set[right] - 1]);
+			__set_bit(port, (unsigned long *)ports
+						->bits[ports->set[right] - 1]);
 	}
 }
 
@@ -171,8 +174,9 @@ static bool tree_allows(const struct landlock_domain *const domain,
 }
 
 /* Ports of the random rules: few, so that layers share some. */
-static const u16 test_ports[] = { 0, 1, 22, 53, 80, 443, 1024, 4660, 8080,
-				  32768, 49152, 65535, 0x3412, 0x0100 };
+static const u16 test_ports[] = { 0,	 1,	22,	53,    80,
+				  443,	 1024,	4660,	8080,  32768,
+				  49152, 65535, 0x3412, 0x0100 };
 
 static u32 rnd(struct rnd_state *const state, const u32 n)
 {
@@ -202,7 +206,8 @@ static struct landlock_ruleset *random_ruleset(struct kunit *const test,
 		if (access)
 			KUNIT_ASSERT_EQ(test, 0,
 					landlock_append_net_rule(
-						ruleset, ntohs((__force __be16)port),
+						ruleset,
+						ntohs((__force __be16)port),
 						access, 0));
 	}
 	return ruleset;
@@ -264,12 +269,12 @@ static void test_compiled_ports_match_tree(struct kunit *const test)
 				const bool tree =
 					tree_allows(domain, right, ports[i]);
 
-				KUNIT_EXPECT_EQ_MSG(test, tree,
-						    compiled_allows(domain->net_ports,
-								    right,
-								    ports[i]),
-						    "domain %u, right %zu, port %#x",
-						    d, right, ports[i]);
+				KUNIT_EXPECT_EQ_MSG(
+					test, tree,
+					compiled_allows(domain->net_ports,
+							right, ports[i]),
+					"domain %u, right %zu, port %#x", d,
+					right, ports[i]);
 				cases++;
 				denied += !tree;
 			}
@@ -315,10 +320,11 @@ static void test_compiled_ports_size(struct kunit *const test)
 
 		KUNIT_EXPECT_EQ(test, landlock_net_ports_size(domain),
 				sets ? sizeof(struct landlock_net_ports) +
-					       sets * 8192 :
+						sets * 8192 :
 				       0);
 		KUNIT_EXPECT_LE(test, landlock_net_ports_size(domain),
-				sizeof(struct landlock_net_ports) + sets * 8192);
+				sizeof(struct landlock_net_ports) +
+					sets * 8192);
 		landlock_put_domain(domain);
 	}
 }

@@ -21,7 +21,8 @@ size_t landlock_net_ports_size(const struct landlock_domain *const domain);
 #else /* IS_ENABLED(CONFIG_SECURITY_LANDLOCK_NET_RUST) */
 
 /* The C hooks walk the rule tree: no port sets. */
-static inline int landlock_compile_net_ports(struct landlock_domain *const domain)
+static inline int
+landlock_compile_net_ports(struct landlock_domain *const domain)
 {
 	return 0;
 }

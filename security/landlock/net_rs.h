@@ -83,7 +83,7 @@ struct landlock_net_rs_request {
  * The bit of Landlock's socket state word meaning that the socket keeps its
  * local port until it is released (cf. SockState in net_rs.rs).
  */
-#define LANDLOCK_NET_RS_SOCK_PORT_PINNED (1U << 0)
+#define LANDLOCK_NET_RS_SOCK_PORT_PINNED 0x1U
 
 /* Number of network access rights (LANDLOCK_NUM_ACCESS_NET, cf. net.c). */
 #define LANDLOCK_NET_RS_NUM_ACCESS 4

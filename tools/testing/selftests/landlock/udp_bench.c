@@ -86,8 +86,8 @@ enum op {
 };
 
 static const char *const op_names[NR_OPS] = {
-	"send",	   "send-auto",	   "send-auto-no0", "sendto",
-	"sendto-auto", "connect",  "connect-auto",  "bind",
+	"send",	       "send-auto", "send-auto-no0", "sendto",
+	"sendto-auto", "connect",   "connect-auto",  "bind",
 	"tcp-connect", "tcp-bind",
 };
 
@@ -96,8 +96,11 @@ static const struct {
 	const char *name;
 	int rules, layers;
 } configs[] = {
-	{ "0", 0, 0 },	       { "1", 1, 1 },	      { "100", 100, 1 },
-	{ "10000", 10000, 1 }, { "16x10000", 10000, 16 },
+	{ "0", 0, 0 },
+	{ "1", 1, 1 },
+	{ "100", 100, 1 },
+	{ "10000", 10000, 1 },
+	{ "16x10000", 10000, 16 },
 };
 
 #define NR_CONFIGS ARRAY_SIZE(configs)
@@ -383,7 +386,8 @@ static void setup_receivers(void)
 
 		receivers[f] = socket(families[f], SOCK_DGRAM, 0);
 		/* Non-blocking: drain_listeners() accepts what is pending. */
-		listeners[f] = socket(families[f], SOCK_STREAM | SOCK_NONBLOCK, 0);
+		listeners[f] =
+			socket(families[f], SOCK_STREAM | SOCK_NONBLOCK, 0);
 		if (receivers[f] < 0 || listeners[f] < 0)
 			err(1, "socket");
 		if (families[f] == AF_INET6) {
