@@ -11,7 +11,8 @@
 //! of each hook (`net.c`) finds the domain, and only calls the Rust one for a task whose domain
 //! handles a network right, with a [`Subject`]: a port is then checked in Rust against the
 //! domain's compiled port sets ([`PortSets`], one memory access), and C walks the rule tree again
-//! only to log a denial, with a request described by scalars (see `net_rs.h`).
+//! only to log a denial, with a request described by scalars (see `net_rs.h`), or to emit the
+//! `check_rule_net_port` trace event while it is enabled.
 //!
 //! # Threat model
 //!
