@@ -618,8 +618,9 @@ impl<'a> Subject<'a> {
     unsafe fn from_raw(raw: *const bindings::landlock_net_rs_subject) -> Self {
         // SAFETY: Per the safety requirements, `raw` is valid for reads for `'a`.
         let raw = unsafe { &*raw };
-        // SAFETY: `raw.ports` is a valid `struct landlock_net_ports` (cf. `get_net_domain()` and `NET_SUBJECT()` in `net.c`),
-        // immutable while the domain lives, and the domain outlives the hook call.
+        // SAFETY: `raw.ports` is a valid `struct landlock_net_ports` (cf. `get_net_domain()` and
+        // `NET_SUBJECT()` in `net.c`), immutable while the domain lives, and the domain outlives
+        // the hook call.
         let ports = unsafe { &*raw.ports };
         // INVARIANT: `raw` comes from the C side of the hook, per the safety requirements.
         Self { raw, ports }
@@ -645,7 +646,7 @@ impl<'a> Subject<'a> {
     /// Returns whether the domain restricts `access`.
     #[inline(always)]
     fn handles(&self, access: NetAccess) -> bool {
-        self.ports.set[access.bit()] != 0
+        self.sets().handles(access)
     }
 
     /// Returns whether the domain allows `port` (network byte order) for `access`, which it
@@ -887,9 +888,8 @@ fn check_autobind_locked(subject: &Subject<'_>, sk: &Sock, state: &SockState<'_>
 /// (no right covers them).
 #[inline(always)]
 fn sock_kind(sk: &Sock) -> Option<SockKind> {
-    // As `sk.is_tcp() || sk.is_mptcp()` and `sk.is_udp()`, with one read of the family.
-    let family = sk.family();
-    if family != AF_INET && family != AF_INET6 {
+    // As the C `sk_is_tcp()` (or MPTCP) and `sk_is_udp()`, with one read of the family.
+    if !sk.is_inet() {
         return None;
     }
     match (u32::from(sk.sk_type()), u32::from(sk.protocol())) {
@@ -938,8 +938,8 @@ unsafe fn addr_hook_args<'a>(
 /// # Safety
 ///
 /// Must only be called by the C side of the `socket_bind` hook (`net.c`), with its subject
-/// (`subject`, valid for the duration of the call), and the hook's arguments: `sock` is a valid socket
-/// with a `struct sock`, and `address` is valid for reads of `addrlen` bytes (or of
+/// (`subject`, valid for the duration of the call), and the hook's arguments: `sock` is a valid
+/// socket with a `struct sock`, and `address` is valid for reads of `addrlen` bytes (or of
 /// `sizeof(struct sockaddr_storage)` bytes if `addrlen` is larger), for the duration of the call.
 #[export]
 pub unsafe extern "C" fn landlock_rs_socket_bind(

@@ -100,34 +100,6 @@ impl Sock {
         family == bindings::AF_INET || family == bindings::AF_INET6
     }
 
-    /// Returns whether this is a TCP socket, as the C `sk_is_tcp()`: an inet socket of type
-    /// `SOCK_STREAM` and protocol `IPPROTO_TCP`.
-    #[inline]
-    pub fn is_tcp(&self) -> bool {
-        self.is_inet()
-            && u32::from(self.sk_type()) == bindings::sock_type_SOCK_STREAM
-            && u32::from(self.protocol()) == bindings::IPPROTO_TCP
-    }
-
-    /// Returns whether this is an MPTCP socket: an inet socket of type `SOCK_STREAM` and protocol
-    /// `IPPROTO_MPTCP`, which falls back to plain TCP on the wire when the peer does not speak
-    /// MPTCP.
-    #[inline]
-    pub fn is_mptcp(&self) -> bool {
-        self.is_inet()
-            && u32::from(self.sk_type()) == bindings::sock_type_SOCK_STREAM
-            && u32::from(self.protocol()) == bindings::IPPROTO_MPTCP
-    }
-
-    /// Returns whether this is a UDP socket, as the C `sk_is_udp()`: an inet socket of type
-    /// `SOCK_DGRAM` and protocol `IPPROTO_UDP`.
-    #[inline]
-    pub fn is_udp(&self) -> bool {
-        self.is_inet()
-            && u32::from(self.sk_type()) == bindings::sock_type_SOCK_DGRAM
-            && u32::from(self.protocol()) == bindings::IPPROTO_UDP
-    }
-
     /// Returns the local port binding of an inet socket, read under the socket lock.
     ///
     /// The lock (`lock_sock_fast()`) excludes transient values written by the port allocation
