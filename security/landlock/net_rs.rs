@@ -14,6 +14,12 @@
 //! only to log a denial, with a request described by scalars (see `net_rs.h`), or to emit the
 //! `check_rule_net_port` trace event while it is enabled.
 //!
+//! A send without a destination, most datagrams' path, only needs the autobind check of
+//! [`check_autobind_udp_socket()`], whose answers without a check C gives by itself
+//! (`send_needs_no_check()`): on a pinned socket ([`SockState`]), by a domain that allows any
+//! autobind, and on a UDP socket that has an autobound port, read under the socket lock as
+//! [`check_autobind_locked()`] reads it.  Every other send comes here.
+//!
 //! # Threat model
 //!
 //! The sandboxed task is malicious and controls the timing of its threads; tasks that share its
