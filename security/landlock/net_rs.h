@@ -79,12 +79,6 @@ struct landlock_net_rs_request {
 	u8 ip[16];
 };
 
-/*
- * The bit of Landlock's socket state word meaning that the socket keeps its
- * local port until it is released (cf. SockState in net_rs.rs).
- */
-#define LANDLOCK_NET_RS_SOCK_PORT_PINNED 0x1U
-
 /* Number of network access rights (LANDLOCK_NUM_ACCESS_NET, cf. net.c). */
 #define LANDLOCK_NET_RS_NUM_ACCESS 4
 /* 64-bit words of a port set: one bit per port. */
@@ -142,17 +136,25 @@ struct landlock_net_rs_subject {
 	 */
 	const struct landlock_net_ports *ports;
 	/**
-	 * @sock_state: Landlock's state word of the hook's socket, cf.
-	 * SockState in net_rs.rs.
-	 */
-	u32 *sock_state;
-	/**
 	 * @trace: The check_rule_net_port trace event is enabled: the hooks
 	 * then also walk the rule tree, with landlock_net_rs_port_allowed() and
 	 * landlock_net_rs_trace_autobind(), which emit it.  The decision is
 	 * still @ports'.
 	 */
 	bool trace;
+};
+
+/**
+ * enum landlock_net_op - Socket operation checked by a hook
+ *
+ * @LANDLOCK_NET_OP_BIND: bind(2).
+ * @LANDLOCK_NET_OP_CONNECT: connect(2).
+ * @LANDLOCK_NET_OP_SENDMSG: sendmsg(2) and friends, with a destination.
+ */
+enum landlock_net_op {
+	LANDLOCK_NET_OP_BIND,
+	LANDLOCK_NET_OP_CONNECT,
+	LANDLOCK_NET_OP_SENDMSG,
 };
 
 /* Implemented in C (net.c), called from Rust (net_rs.rs). */
@@ -165,6 +167,14 @@ void landlock_net_rs_trace_autobind(
 
 int landlock_net_rs_deny_port(const struct landlock_cred_security *subject,
 			      const struct landlock_net_rs_request *req);
+
+/*
+ * The decision of the C hooks, built without CONFIG_RUST, or for the KUnit
+ * test that compares it with the Rust one.
+ */
+int landlock_net_parse(const struct sockaddr *address, int addrlen,
+		       u16 sock_family, u32 access, enum landlock_net_op op,
+		       struct landlock_net_rs_request *req);
 
 /*
  * Implemented in Rust (net_rs.rs), called by net.c's LSM hooks for the tasks

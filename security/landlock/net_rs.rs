@@ -7,18 +7,20 @@
 //! task's domain.
 //!
 //! The address parsing and the decision order (i.e. which error is returned for which malformed
-//! address) are implemented by the pure function `parse()`, which is tested by KUnit.  The C side
-//! of each hook (`net.c`) finds the domain, and only calls the Rust one for a task whose domain
-//! handles a network right, with a [`Subject`]: a port is then checked in Rust against the
-//! domain's compiled port sets ([`PortSets`], one memory access), and C walks the rule tree again
-//! only to log a denial, with a request described by scalars (see `net_rs.h`), or to emit the
-//! `check_rule_net_port` trace event while it is enabled.
+//! address) are implemented by the pure function `parse()`, which is tested by KUnit against the C
+//! implementation of the same semantics (`landlock_net_parse()` in `net.c`, the hooks of kernels
+//! built without Rust).  The C side of each hook (`net.c`) registers it and finds the domain:
+//! it only calls the Rust one for a task whose domain handles a network right, on a socket that is
+//! not a kernel one, with a [`Subject`].  Every decision is then taken here: a port is checked
+//! against the domain's compiled port sets ([`PortSets`], one memory access), and C walks the rule
+//! tree again only to log a denial, with a request described by scalars (see `net_rs.h`), or to
+//! emit the `check_rule_net_port` trace event while it is enabled.
 //!
 //! A send without a destination, most datagrams' path, only needs the autobind check of
-//! [`check_autobind_udp_socket()`], whose answers without a check C gives by itself
-//! (`send_needs_no_check()`): on a pinned socket ([`SockState`]), by a domain that allows any
-//! autobind, and on a UDP socket that has an autobound port, read under the socket lock as
-//! [`check_autobind_locked()`] reads it.  Every other send comes here.
+//! [`check_autobind_udp_socket()`]: a socket bound explicitly to a port (`SOCK_BINDPORT_LOCK`,
+//! read without the socket lock) and a domain that allows any autobind need no more; only an
+//! autobound or unbound socket, by a domain that does not allow port 0, has its port read under
+//! the socket lock, as mainline reads it on every send.
 //!
 //! # Threat model
 //!
@@ -27,10 +29,10 @@
 //! `LANDLOCK_ACCESS_NET_CONNECT_SEND_UDP`) are not colluding, but may do anything legitimate at
 //! any time, such as converting an IPv6 socket to IPv4 with `setsockopt(IPV6_ADDRFORM)`.  A task
 //! is only ever restricted for the rights its own domain handles.  So the hooks never rely on
-//! the socket's family staying what they read: an `AF_UNSPEC` destination that they let through
-//! as "no address" on an IPv6 UDP socket is made unusable as an IPv4 one (see
-//! `clear_unspec_port()`), whatever the interleaving, and whatever the path to the hook
-//! (`sendmsg(2)`, `sendmmsg(2)`, io_uring).
+//! the socket's family staying what they read, on any architecture: a destination whose port one
+//! of the stacks may use has that port checked, whatever the socket's family reads as (an
+//! `AF_UNSPEC` destination with a non-zero port as an IPv4 one, an `AF_INET6` destination on a
+//! socket read as IPv4 as an IPv6 one), and the hooks never write to their arguments.
 //!
 //! The autobind check has a window that predates this implementation (mainline has it too): it
 //! reads the local port under the socket lock, and the stack autobinds later, after the lock is
@@ -52,11 +54,7 @@ use kernel::{
         SockAddrStorage,
         Socket, //
     },
-    prelude::*,
-    sync::atomic::{
-        Atomic,
-        Relaxed, //
-    }, //
+    prelude::*, //
 };
 
 /// Log prefix for the `pr_*!` macros, which are only used by the KUnit tests.
@@ -174,11 +172,6 @@ static_assert!(size_of::<bindings::landlock_net_rs_request>() == c_layout::REQ_S
 // `struct landlock_net_rs_subject`, read by `Subject`.
 c_field!(bindings::landlock_net_rs_subject, cred, SUBJ_CRED);
 c_field!(bindings::landlock_net_rs_subject, ports, SUBJ_PORTS);
-c_field!(
-    bindings::landlock_net_rs_subject,
-    sock_state,
-    SUBJ_SOCK_STATE
-);
 c_field!(bindings::landlock_net_rs_subject, trace, SUBJ_TRACE);
 static_assert!(size_of::<bindings::landlock_net_rs_subject>() == c_layout::SUBJ_SIZE);
 // `struct landlock_net_ports`, read by `PortSets`.
@@ -299,9 +292,6 @@ enum Decision<'a> {
     Allow,
     /// Allowed if the domain allows the port.
     Check(Request<'a>),
-    /// Explicit `AF_UNSPEC` destination for a UDP datagram on an IPv6 socket: "no address" for
-    /// the IPv6 stack, allowed once made harmless for the IPv4 stack, see [`clear_unspec_port`].
-    UnspecOnInet6,
 }
 
 /// Returns the `N` bytes at `offset` in `addr`.
@@ -400,12 +390,17 @@ fn parse(
                     return Ok(Decision::Allow)
                 }
                 NetAccess::ConnectSendUdp => {
-                    // IPv6 sockets treat an AF_UNSPEC destination as "no address", but the
-                    // socket's family can change under our feet (if another thread calls
-                    // setsockopt(IPV6_ADDRFORM)) to IPv4, which would then treat it as AF_INET.
-                    // The caller makes it harmless for IPv4, see `clear_unspec_port()`.
-                    if sock_family == AF_INET6 {
-                        return Ok(Decision::UnspecOnInet6);
+                    // IPv6 sockets treat an AF_UNSPEC destination as "no address", IPv4 ones
+                    // as an AF_INET one, and the socket's family can change under our feet (if
+                    // another thread calls setsockopt(IPV6_ADDRFORM)), so the family read here
+                    // cannot tell which stack will read it.  The IPv4 stack refuses such a
+                    // destination (EINVAL, cf. udp_sendmsg()) if it is shorter than struct
+                    // sockaddr_in or if its port is 0: it is then harmless whatever the stack,
+                    // and gets the stack's own answer.  Otherwise, its port is checked as an
+                    // IPv4 one, whatever the socket's family: sound for any interleaving, and
+                    // without writing to the address.
+                    if addrlen < SOCKADDR_IN_LEN || *field::<2>(addr, PORT_OFFSET)? == [0; 2] {
+                        return Ok(Decision::Allow);
                     }
                 }
                 NetAccess::BindTcp | NetAccess::BindUdp => {
@@ -436,7 +431,7 @@ fn parse(
                 }
             }
             // AF_UNSPEC is treated as AF_INET only in bind(AF_UNSPEC+INADDR_ANY) on IPv4
-            // sockets and when sending to AF_UNSPEC addresses on IPv4 sockets.
+            // sockets and when sending a UDP datagram to an AF_UNSPEC address with a port.
             parse_in(addr, addrlen)?
         }
         AF_INET if sock_family == AF_INET6 => {
@@ -459,12 +454,21 @@ fn parse(
                 intent: Intent::of(access),
             }));
         }
-        AF_INET6 if sock_family == AF_INET => {
-            // An IPv6 address on an IPv4 socket, which never becomes IPv6: the IPv4 stack
-            // refuses it whatever its port (EINVAL or EAFNOSUPPORT, cf. inet_bind_sk(),
-            // __ip4_datagram_connect(), tcp_v4_connect() and udp_sendmsg()).  Let it give its
-            // own answer.
-            return Ok(Decision::Allow);
+        #[cfg(CONFIG_IPV6)]
+        AF_INET6 if sock_family != AF_INET6 => {
+            // An IPv6 address on a socket read as IPv4.  The IPv4 stack refuses it whatever its
+            // port (EINVAL or EAFNOSUPPORT, cf. inet_bind_sk(), __ip4_datagram_connect(),
+            // tcp_v4_connect() and udp_sendmsg()), but the socket may have been IPv6 an instant
+            // ago: setsockopt(IPV6_ADDRFORM) writes the family, the protocol and the socket
+            // operations with plain stores, and a weakly ordered CPU may show this hook the new
+            // family while the caller still goes through the IPv6 operations, which would use the
+            // port.  So the port is checked as an IPv6 one, and if it is allowed the stack gives
+            // its own answer.  An address too short for an IPv6 one is refused by both stacks
+            // whatever its port: let them give their own error.
+            if addrlen < SIN6_LEN_RFC2133 {
+                return Ok(Decision::Allow);
+            }
+            parse_in6(addr, addrlen)?
         }
         AF_INET => parse_in(addr, addrlen)?,
         #[cfg(CONFIG_IPV6)]
@@ -472,8 +476,8 @@ fn parse(
         _ => return Ok(Decision::Allow),
     };
 
-    // Addresses of the other family are handled above.  This is only reached for one of the
-    // socket's family, or for AF_UNSPEC (treated as AF_INET on an IPv4 socket).
+    // An AF_INET or AF_INET6 address (whatever the socket's family, but for the short ones
+    // handled above), or an AF_UNSPEC one read as AF_INET.
     Ok(Decision::Check(Request {
         family: sa_family,
         port,
@@ -493,76 +497,6 @@ fn connect_may_autobind(family: Option<u16>, addrlen: c_int) -> bool {
     // `sa_family` is not readable here, and they are conservatively treated as non-AF_UNSPEC.
     let long_enough = !(0..SA_FAMILY_END).contains(&addrlen);
     long_enough && family != Some(AF_UNSPEC)
-}
-
-/// Landlock's state of a socket: one `u32` in the socket's LSM blob (`lbs_sock`).
-///
-/// The word is zeroed by the LSM core when the socket is allocated (`lsm_sk_alloc()`), and its
-/// only bit is set, never cleared, for the life of the socket:
-///
-/// - [`Self::PORT_PINNED`]: the socket has a local port that it keeps until it is released, i.e.
-///   `inet_num != 0` with `SOCK_BINDPORT_LOCK` (an explicit `bind(2)` to a non-zero port), as
-///   observed under the socket lock by the `socket_connect` or `socket_sendmsg` hook of a task
-///   whose domain handles `LANDLOCK_ACCESS_NET_BIND_UDP`.  Such a socket cannot autobind any more,
-///   so these hooks skip the autobind check, and the socket lock, with one atomic load.
-///   Autobound ports (and ports bound to 0) are not pinned: a disconnect releases them (cf.
-///   `__udp_disconnect()`), and the next connect or send autobinds again.
-///
-/// Relaxed ordering is enough: the bit only caches a fact that, once true, stays true, and that
-/// the hook that sets it observed under the socket lock.
-struct SockState<'a>(&'a Atomic<u32>);
-
-impl<'a> SockState<'a> {
-    /// Also read by the C side of the `socket_sendmsg` hook (`net.c`).
-    const PORT_PINNED: u32 = bindings::LANDLOCK_NET_RS_SOCK_PORT_PINNED;
-
-    /// Returns the state of the hook's socket, from `subject`.
-    fn of(subject: &Subject<'a>) -> Self {
-        // SAFETY: `sock_state` points to the state word in the Landlock blob of the hook's socket
-        // (cf. `NET_SUBJECT()` in `net.c`), which is allocated with the socket and freed with it,
-        // so it lives as long as the hook call, i.e. as `subject` (cf. the type invariant of
-        // `Subject`).  It is aligned (LSM blob offsets are aligned to pointers), initialised
-        // (zeroed), and only accessed through this type, with atomic operations, and by the C
-        // side of the `socket_sendmsg` hook with `READ_ONCE()`, so there is no data race.
-        Self(unsafe { Atomic::from_ptr(subject.raw.sock_state) })
-    }
-
-    /// Returns whether the socket is known to keep its local port.
-    fn port_pinned(&self) -> bool {
-        self.0.load(Relaxed) & Self::PORT_PINNED != 0
-    }
-
-    /// Records that the socket keeps its local port.
-    fn pin_port(&self) {
-        // The only bit of the word: a plain store cannot lose another one.
-        self.0.store(Self::PORT_PINNED, Relaxed);
-    }
-}
-
-/// Makes an explicit `AF_UNSPEC` destination `addr`, allowed on an IPv6 UDP socket as "no
-/// address", harmless for the IPv4 stack.
-///
-/// The IPv6 stack reads nothing but the family of such a destination (cf. `udpv6_sendmsg()`), but
-/// `setsockopt(IPV6_ADDRFORM)` may turn the socket into an IPv4 one at any time, by a task that
-/// Landlock does not restrict (and thus cannot deny), between this hook's read of the socket's
-/// family and the stack's: the IPv4 stack reads the same bytes as a `struct sockaddr_in` (cf.
-/// `udp_sendmsg()`), whose port this hook did not check.  Clearing the bytes of that port makes
-/// the IPv4 stack refuse the datagram (`EINVAL`, no destination port) before anything else, while
-/// the IPv6 stack never reads them: the send gets the IPv6 stack's own answer, or `EINVAL` if it
-/// races with a conversion, and never reaches an unchecked port.  A shorter address is refused by
-/// the IPv4 stack anyway (`EINVAL`).
-///
-/// `addr` is the kernel's copy of the address, owned by the caller of the hook (and for
-/// `sendmmsg()`, copied anew from user space for each message), so no other send sees the change.
-fn clear_unspec_port(addr: &mut [u8]) {
-    if addr.len() >= SOCKADDR_IN_LEN as usize {
-        addr[PORT_OFFSET..PORT_OFFSET + 2].fill(0);
-    }
-}
-
-/// Returns whether a socket with this local port keeps it until it is released.
-fn is_pinned(port: kernel::net::socket::LocalPort) -> bool {
-    port.num != 0 && port.user_locked
 }
 
 /// The compiled port sets of a domain, cf. `struct landlock_net_ports`: for each network right,
@@ -607,8 +541,7 @@ impl<'a> PortSets<'a> {
 /// `raw` was filled by `NET_SUBJECT()` (`net.c`) for the current hook call, which `'a` does
 /// not outlive: `raw.cred` points into the current task's credentials, which the task cannot
 /// replace while running the hook, `raw.ports` to the port sets of its domain (as immutable and
-/// long-lived as the domain, which the credentials reference), and `raw.sock_state` to the state
-/// word of the hook's socket.
+/// long-lived as the domain, which the credentials reference).
 struct Subject<'a> {
     raw: &'a bindings::landlock_net_rs_subject,
     ports: &'a bindings::landlock_net_ports,
@@ -705,6 +638,18 @@ fn c_request(
     access: NetAccess,
     req: &Request<'_>,
 ) -> bindings::landlock_net_rs_request {
+    bindings::landlock_net_rs_request {
+        address: addr.as_ptr(),
+        addrlen: addr.addrlen(),
+        sk: sk.as_ptr(),
+        socket_family: sock_family,
+        ..c_request_fields(access, req)
+    }
+}
+
+/// Returns the fields of the C description of `req` that come from the address, as the C
+/// parser (`landlock_net_parse()`) fills them; the others are null or zero.
+fn c_request_fields(access: NetAccess, req: &Request<'_>) -> bindings::landlock_net_rs_request {
     let mut ip = [0u8; 16];
     let ipv6 = match req.addr {
         IpAddr::V4(v4) => {
@@ -725,11 +670,11 @@ fn c_request(
     };
 
     bindings::landlock_net_rs_request {
-        address: addr.as_ptr(),
-        addrlen: addr.addrlen(),
-        sk: sk.as_ptr(),
+        address: core::ptr::null(),
+        addrlen: 0,
+        sk: core::ptr::null(),
         access: access.mask(),
-        socket_family: sock_family,
+        socket_family: 0,
         family,
         port: req.port,
         bind: req.intent == Intent::Src,
@@ -738,27 +683,17 @@ fn c_request(
     }
 }
 
-/// How an allowed request goes on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Allowed {
-    /// As it is.
-    AsIs,
-    /// Once its `AF_UNSPEC` destination is made harmless with [`clear_unspec_port`].
-    ClearUnspecPort,
-}
-
-/// Returns the port that [`parse`] checks for the address `addr` (whose length is `addrlen`) on
-/// a socket of the family `sock_family`, if the address is complete and of the socket's family,
-/// or an `AF_INET` one (checked as IPv4 on both families): the common case, decided without
-/// building a request (KUnit `fast_port_is_parse_s`).  `None` for every other address, which is
-/// left to [`parse`].
+/// Returns the port that [`parse`] checks for the address `addr` (whose length is `addrlen`),
+/// if it is a complete `AF_INET` or `AF_INET6` one, which [`parse`] checks whatever the socket's
+/// family: the common case, decided without building a request (KUnit `fast_port_is_parse_s`).
+/// `None` for every other address, which is left to [`parse`].
 #[inline(always)]
-fn fast_port(addr: &[u8], addrlen: c_int, sock_family: u16) -> Option<u16> {
+fn fast_port(addr: &[u8], addrlen: c_int) -> Option<u16> {
     let sa_family = u16::from_ne_bytes(*field::<2>(addr, 0).ok()?);
     let complete = match sa_family {
         AF_INET => addrlen >= SOCKADDR_IN_LEN,
         #[cfg(CONFIG_IPV6)]
-        AF_INET6 => sock_family == AF_INET6 && addrlen >= SIN6_LEN_RFC2133,
+        AF_INET6 => addrlen >= SIN6_LEN_RFC2133,
         _ => false,
     };
     if !complete {
@@ -775,24 +710,20 @@ fn check_access_socket(
     addr: SockAddrRef<'_>,
     op: Operation,
     kind: SockKind,
-) -> Result<Allowed> {
+) -> Result {
     let access = NetAccess::of(op, kind);
     if !subject.handles(access) {
-        return Ok(Allowed::AsIs);
+        return Ok(());
     }
-
-    // The socket is not locked, so sk_family can change concurrently due to e.g.
-    // setsockopt(IPV6_ADDRFORM).  Both paths below use this one read.
-    let sock_family = sk.family();
 
     // The common case: an allowed port of a complete address.
-    if let Some(port) = fast_port(addr.as_bytes(), addr.addrlen(), sock_family) {
+    if let Some(port) = fast_port(addr.as_bytes(), addr.addrlen()) {
         if subject.sets().allows(access, port) {
             subject.trace_port(access, port, true);
-            return Ok(Allowed::AsIs);
+            return Ok(());
         }
     }
-    check_access_parsed(subject, sk, addr, sock_family, op, kind)
+    check_access_parsed(subject, sk, addr, op, kind)
 }
 
 /// Checks a request that [`fast_port`] does not allow: parses it, and checks its port if it has
@@ -802,17 +733,18 @@ fn check_access_parsed(
     subject: &Subject<'_>,
     sk: &Sock,
     addr: SockAddrRef<'_>,
-    sock_family: u16,
     op: Operation,
     kind: SockKind,
-) -> Result<Allowed> {
+) -> Result {
+    // The socket is not locked, so sk_family can change concurrently due to e.g.
+    // setsockopt(IPV6_ADDRFORM): the parser only uses it where any family is safe.
+    let sock_family = sk.family();
     let req = match parse(addr.as_bytes(), addr.addrlen(), sock_family, op, kind)? {
-        Decision::Allow => return Ok(Allowed::AsIs),
+        Decision::Allow => return Ok(()),
         Decision::Check(req) => req,
-        Decision::UnspecOnInet6 => return Ok(Allowed::ClearUnspecPort),
     };
     let access = NetAccess::of(op, kind);
-    check_port(subject, sk, addr, sock_family, access, &req).map(|()| Allowed::AsIs)
+    check_port(subject, sk, addr, sock_family, access, &req)
 }
 
 /// Checks the port of `req`, the request of `addr` on the socket `sk` read as being of the family
@@ -844,9 +776,9 @@ fn check_autobind_udp_socket(subject: &Subject<'_>, sk: &Sock) -> Result {
         return Ok(());
     }
 
-    // A socket that keeps its port cannot autobind: one atomic load.
-    let state = SockState::of(subject);
-    if state.port_pinned() {
+    // A socket bound explicitly to a port keeps it until it is released, and cannot autobind:
+    // one load, without the socket lock (see `Sock::bindport_locked()`).
+    if sk.bindport_locked() {
         return Ok(());
     }
 
@@ -856,18 +788,15 @@ fn check_autobind_udp_socket(subject: &Subject<'_>, sk: &Sock) -> Result {
         subject.trace_autobind(sk);
         return Ok(());
     }
-    check_autobind_locked(subject, sk, &state)
+    check_autobind_locked(subject, sk)
 }
 
 /// Checks the autobind of `sk` by a domain that does not allow bind(0): only a socket that has a
 /// port may go on.
-fn check_autobind_locked(subject: &Subject<'_>, sk: &Sock, state: &SockState<'_>) -> Result {
+#[inline(never)]
+fn check_autobind_locked(subject: &Subject<'_>, sk: &Sock) -> Result {
     // Read under the socket lock, see `Sock::locked_local_port()`.
-    let port = sk.locked_local_port();
-    if port.num != 0 {
-        if is_pinned(port) {
-            state.pin_port();
-        }
+    if sk.locked_local_port().num != 0 {
         return Ok(());
     }
 
@@ -961,7 +890,7 @@ pub unsafe extern "C" fn landlock_rs_socket_bind(
     };
     // SAFETY: Per the safety requirements, `subject` is the hook's, valid during the call.
     let subject = unsafe { Subject::from_raw(subject) };
-    to_c(check_access_socket(&subject, sk, addr, Operation::Bind, kind).map(|_| ()))
+    to_c(check_access_socket(&subject, sk, addr, Operation::Bind, kind))
 }
 
 /// The `socket_connect` LSM hook.
@@ -986,7 +915,7 @@ pub unsafe extern "C" fn landlock_rs_socket_connect(
     };
     // SAFETY: Per the safety requirements, `subject` is the hook's, valid during the call.
     let subject = unsafe { Subject::from_raw(subject) };
-    let mut ret = check_access_socket(&subject, sk, addr, Operation::Connect, kind).map(|_| ());
+    let mut ret = check_access_socket(&subject, sk, addr, Operation::Connect, kind);
 
     // connect()ing to an AF_UNSPEC address does not trigger an autobind and should never be
     // restricted.
@@ -1004,9 +933,9 @@ pub unsafe extern "C" fn landlock_rs_socket_connect(
 /// Must only be called by the C side of the `socket_sendmsg` hook (`net.c`), with its subject
 /// (`subject`, valid for the duration of the call), and the hook's arguments: `sock` is a valid
 /// socket with a `struct sock`, and `msg` is a valid message header whose `msg_name`, if not
-/// null, is a kernel buffer valid for reads and writes of `msg_namelen` bytes (or of
-/// `sizeof(struct sockaddr_storage)` bytes if `msg_namelen` is larger), that only the caller
-/// accesses for the duration of the call.
+/// null, is a kernel buffer valid for reads of `msg_namelen` bytes (or of
+/// `sizeof(struct sockaddr_storage)` bytes if `msg_namelen` is larger), which are not written
+/// for the duration of the call.
 #[export]
 pub unsafe extern "C" fn landlock_rs_socket_sendmsg(
     subject: *const bindings::landlock_net_rs_subject,
@@ -1020,9 +949,9 @@ pub unsafe extern "C" fn landlock_rs_socket_sendmsg(
 
     // SAFETY: Per the safety requirements, `msg` is valid, and its `msg_name` is a kernel copy of
     // the destination address (cf. `copy_msghdr_from_user()`, `__sys_sendto()` and
-    // `sock_sendmsg()`) valid for reads and writes of the required bytes, which only the caller
-    // accesses during the call.
-    let msg = unsafe { MsgHdr::from_raw_mut(msg) };
+    // `sock_sendmsg()`) valid for reads of the required bytes, which are not written during the
+    // call.
+    let msg = unsafe { MsgHdr::from_raw(msg) };
     // SAFETY: Per the safety requirements, `subject` is the hook's, valid during the call.
     let subject = unsafe { Subject::from_raw(subject) };
 
@@ -1039,37 +968,22 @@ pub unsafe extern "C" fn landlock_rs_socket_sendmsg(
 
 /// The `socket_sendmsg` hook of a message with a destination address.
 #[inline(never)]
-fn sendmsg_with_address(subject: &Subject<'_>, sk: &Sock, msg: &mut MsgHdr) -> c_int {
-    let kind = sock_kind(sk);
-    if msg.flags() & bindings::MSG_FASTOPEN != 0 && kind == Some(SockKind::Tcp) {
-        if let Some(addr) = msg.name() {
-            let tcp = check_access_socket(subject, sk, addr, Operation::SendMsg, SockKind::Tcp);
-            if let Err(err) = tcp {
-                return err.to_errno();
-            }
-        }
-    }
-
-    if kind != Some(SockKind::Udp) {
+fn sendmsg_with_address(subject: &Subject<'_>, sk: &Sock, msg: &MsgHdr) -> c_int {
+    let Some(addr) = msg.name() else {
         return 0;
-    }
-
-    let allowed = match msg.name() {
-        Some(addr) => check_access_socket(subject, sk, addr, Operation::SendMsg, SockKind::Udp),
-        None => Ok(Allowed::AsIs),
     };
-    let ret = match allowed {
-        Ok(Allowed::ClearUnspecPort) => {
-            if let Some(addr) = msg.name_bytes_mut() {
-                clear_unspec_port(addr);
-            }
-            Ok(())
+    let ret = match sock_kind(sk) {
+        // TCP Fast Open connects with sendmsg(2).
+        Some(SockKind::Tcp) if msg.flags() & bindings::MSG_FASTOPEN != 0 => {
+            check_access_socket(subject, sk, addr, Operation::SendMsg, SockKind::Tcp)
         }
-        Ok(Allowed::AsIs) => Ok(()),
-        Err(err) => Err(err),
+        Some(SockKind::Udp) => {
+            check_access_socket(subject, sk, addr, Operation::SendMsg, SockKind::Udp)
+                .and_then(|()| check_autobind_udp_socket(subject, sk))
+        }
+        _ => Ok(()),
     };
-
-    to_c(ret.and_then(|()| check_autobind_udp_socket(subject, sk)))
+    to_c(ret)
 }
 
 #[cfg(CONFIG_SECURITY_LANDLOCK_KUNIT_TEST)]
@@ -1090,17 +1004,24 @@ mod tests {
 
     /// Raw port of the test addresses (network byte order: 0x1234 = 4660).
     const PORT_BYTES: [u8; 2] = [0x12, 0x34];
+    /// Raw ports of the grid: 4660 and 0 (which the stacks refuse as a destination).
+    const PORTS: [[u8; 2]; 2] = [PORT_BYTES, [0; 2]];
 
     /// Returns a full-size test address: `family`, port 4660, and either a non-wildcard address
     /// (bytes 4 to 23 covering both `sin_addr` and `sin6_addr`) or the wildcard one.
     fn test_addr(family: u16, wildcard: bool) -> [u8; SOCKADDR_STORAGE_SIZE] {
+        test_addr_port(family, wildcard, PORT_BYTES)
+    }
+
+    /// Returns [`test_addr`] with the raw port `port`.
+    fn test_addr_port(family: u16, wildcard: bool, port: [u8; 2]) -> [u8; SOCKADDR_STORAGE_SIZE] {
         let mut buf = [0u8; SOCKADDR_STORAGE_SIZE];
         for (i, byte) in buf.iter_mut().enumerate() {
             // Never zero, and different for each offset.
             *byte = 0x40 + (i as u8 & 0x7f);
         }
         buf[..2].copy_from_slice(&family.to_ne_bytes());
-        buf[2..4].copy_from_slice(&PORT_BYTES);
+        buf[2..4].copy_from_slice(&port);
         if wildcard {
             buf[4..24].fill(0);
         }
@@ -1113,7 +1034,6 @@ mod tests {
         Allow,
         /// Mainline only: denied without checking any rule.
         DenyUnspec,
-        UnspecOnInet6,
         Check {
             family: u16,
             v6: bool,
@@ -1217,10 +1137,28 @@ mod tests {
         kind: SockKind,
         sock_family: u16,
         wildcard: bool,
+        port_zero: bool,
     ) -> Outcome {
+        let intent = Intent::of(NetAccess::of(op, kind));
         match mainline(family, addrlen, op, kind, sock_family, wildcard) {
-            // AF_UNSPEC destination on an IPv6 UDP socket: no address, port bytes cleared.
-            Outcome::DenyUnspec => Outcome::UnspecOnInet6,
+            // AF_UNSPEC destination of a datagram, on either family: harmless for both stacks if
+            // too short for an IPv4 one or with port 0, checked as IPv4 otherwise.
+            Outcome::DenyUnspec | Outcome::Fail(_) | Outcome::Check { .. }
+                if family == AF_UNSPEC
+                    && addrlen >= 2
+                    && op == Operation::SendMsg
+                    && kind == SockKind::Udp =>
+            {
+                if addrlen < 16 || port_zero {
+                    Outcome::Allow
+                } else {
+                    Outcome::Check {
+                        family: AF_UNSPEC,
+                        v6: false,
+                        intent,
+                    }
+                }
+            }
             // IPv4 address on an IPv6 socket: checked as IPv4 (dual-stack UDP destination, or
             // the socket becoming IPv4 under us), or refused by both stacks if too short.
             Outcome::Fail(_) if family == AF_INET && sock_family == AF_INET6 && addrlen >= 2 => {
@@ -1230,13 +1168,27 @@ mod tests {
                     Outcome::Check {
                         family: AF_INET,
                         v6: false,
-                        intent: Intent::of(NetAccess::of(op, kind)),
+                        intent,
                     }
                 }
             }
-            // IPv6 address on an IPv4 socket: refused by the IPv4 stack whatever its port.
-            Outcome::Fail(_) if family == AF_INET6 && sock_family == AF_INET && addrlen >= 2 => {
-                Outcome::Allow
+            // IPv6 address on a socket read as IPv4, which may still go through the IPv6 stack:
+            // checked as IPv6, or refused by both stacks if too short.
+            Outcome::Fail(_)
+                if family == AF_INET6
+                    && sock_family == AF_INET
+                    && addrlen >= 2
+                    && cfg!(CONFIG_IPV6) =>
+            {
+                if addrlen < 24 {
+                    Outcome::Allow
+                } else {
+                    Outcome::Check {
+                        family: AF_INET6,
+                        v6: true,
+                        intent,
+                    }
+                }
             }
             outcome => outcome,
         }
@@ -1266,6 +1218,7 @@ mod tests {
         kind: SockKind,
         sock_family: u16,
         wildcard: bool,
+        port_zero: bool,
     ) -> Stack {
         // Checks the length, then the family, as most of these functions do.
         let check = |min_len: c_int, ok: bool| {
@@ -1283,8 +1236,12 @@ mod tests {
                 check(16, family == AF_INET || (family == AF_UNSPEC && wildcard))
             }
             (Operation::Bind, _, _) => check(24, family == AF_INET6),
+            // udp_sendmsg() refuses destination port 0.
             (Operation::SendMsg, SockKind::Udp, AF_INET) => {
-                check(16, family == AF_INET || family == AF_UNSPEC)
+                match check(16, family == AF_INET || family == AF_UNSPEC) {
+                    Stack::UsesPort if port_zero => Stack::Fails(EINVAL),
+                    answer => answer,
+                }
             }
             (Operation::SendMsg, SockKind::Udp, _) => match family {
                 _ if addrlen < 2 => Stack::Fails(EINVAL),
@@ -1308,13 +1265,12 @@ mod tests {
         match result {
             Err(err) => Outcome::Fail(err),
             Ok(Decision::Allow) => Outcome::Allow,
-            Ok(Decision::UnspecOnInet6) => Outcome::UnspecOnInet6,
             Ok(Decision::Check(req)) => {
                 let (v6, ip_ok) = match req.addr {
                     IpAddr::V4(ip) => (false, ip[..] == buf[4..8]),
                     IpAddr::V6(ip) => (true, ip[..] == buf[8..24]),
                 };
-                if req.port != u16::from_ne_bytes(PORT_BYTES) || !ip_ok {
+                if req.port != u16::from_ne_bytes([buf[2], buf[3]]) || !ip_ok {
                     return Outcome::BadFields;
                 }
                 Outcome::Check {
@@ -1331,6 +1287,7 @@ mod tests {
     struct Case<'a> {
         family: u16,
         wildcard: bool,
+        port_zero: bool,
         addrlen: c_int,
         op: Operation,
         kind: SockKind,
@@ -1348,10 +1305,11 @@ mod tests {
         /// Logs that this case got `got` where `want` was expected.
         fn fail(&self, got: &dyn core::fmt::Debug, want: &dyn core::fmt::Debug) {
             pr_err!(
-                "family={} wildcard={} addrlen={} op={:?} kind={:?} sock_family={}: \
-                 got {:?}, want {:?}\n",
+                "family={} wildcard={} port_zero={} addrlen={} op={:?} kind={:?} \
+                 sock_family={}: got {:?}, want {:?}\n",
                 self.family,
                 self.wildcard,
+                self.port_zero,
                 self.addrlen,
                 self.op,
                 self.kind,
@@ -1367,9 +1325,13 @@ mod tests {
     fn for_each_case(mut check: impl FnMut(&Case<'_>) -> bool) -> (u32, u32) {
         let (mut checked, mut failures) = (0, 0);
 
-        for family in FAMILIES {
-            for wildcard in [false, true] {
-                let buf = test_addr(family, wildcard);
+        for (family, wildcard, port) in FAMILIES
+            .into_iter()
+            .flat_map(|f| [false, true].map(|w| (f, w)))
+            .flat_map(|(f, w)| PORTS.map(|p| (f, w, p)))
+        {
+            {
+                let buf = test_addr_port(family, wildcard, port);
                 for addrlen in LENGTHS {
                     for op in OPERATIONS {
                         for kind in KINDS {
@@ -1377,6 +1339,7 @@ mod tests {
                                 let case = Case {
                                     family,
                                     wildcard,
+                                    port_zero: port == [0; 2],
                                     addrlen,
                                     op,
                                     kind,
@@ -1396,18 +1359,30 @@ mod tests {
         (checked, failures)
     }
 
+    /// Number of cases of the grid: families, addresses, ports, lengths, operations, kinds and
+    /// socket families.
+    const GRID: u32 = 5 * 2 * 2 * 9 * 3 * 2 * 2;
+
     #[test]
     fn parse_matches_mainline() {
         let (checked, failures) = for_each_case(|c| {
             let got = outcome(c.parse(), &c.buf[..]);
-            let want = expected(c.family, c.addrlen, c.op, c.kind, c.sock_family, c.wildcard);
+            let want = expected(
+                c.family,
+                c.addrlen,
+                c.op,
+                c.kind,
+                c.sock_family,
+                c.wildcard,
+                c.port_zero,
+            );
             if got != want {
                 c.fail(&got, &want);
             }
             got == want
         });
 
-        assert_eq!(checked, 5 * 2 * 9 * 3 * 2 * 2);
+        assert_eq!(checked, GRID);
         assert_eq!(failures, 0);
     }
 
@@ -1417,7 +1392,7 @@ mod tests {
         let mut fast = 0;
         let (checked, failures) = for_each_case(|c| {
             let bytes = &c.buf[..c.addrlen as usize];
-            let Some(port) = fast_port(bytes, c.addrlen, c.sock_family) else {
+            let Some(port) = fast_port(bytes, c.addrlen) else {
                 return true;
             };
             fast += 1;
@@ -1428,14 +1403,14 @@ mod tests {
             ok
         });
 
-        assert_eq!(checked, 5 * 2 * 9 * 3 * 2 * 2);
+        assert_eq!(checked, GRID);
         assert_eq!(failures, 0);
-        // AF_INET of 16 bytes or more (5 lengths) on both socket families, and AF_INET6 of 24
-        // bytes or more (3 lengths) on IPv6 sockets, for 2 addresses, 3 operations, 2 kinds.
+        // AF_INET of 16 bytes or more (5 lengths) and AF_INET6 of 24 bytes or more (3 lengths),
+        // on both socket families, for 2 addresses, 2 ports, 3 operations, 2 kinds.
         let want = if cfg!(CONFIG_IPV6) {
-            (5 * 2 + 3) * 2 * 3 * 2
+            (5 + 3) * 2 * 2 * 2 * 3 * 2
         } else {
-            5 * 2 * 2 * 3 * 2
+            5 * 2 * 2 * 2 * 3 * 2
         };
         assert_eq!(fast, want);
     }
@@ -1460,36 +1435,54 @@ mod tests {
     fn unspec_udp_send() {
         let buf = test_addr(AF_UNSPEC, false);
         let port = u16::from_ne_bytes(PORT_BYTES);
-
-        // No address on IPv6 sockets (port bytes cleared), whatever the length.
-        for addrlen in [2, 16, 24, 128] {
-            assert_eq!(
-                parse(
-                    &buf[..addrlen as usize],
-                    addrlen,
-                    AF_INET6,
-                    Operation::SendMsg,
-                    SockKind::Udp
-                ),
-                Ok(Decision::UnspecOnInet6)
-            );
-        }
-
-        // Treated as AF_INET on IPv4 sockets.
-        assert_eq!(
-            parse(&buf[..15], 15, AF_INET, Operation::SendMsg, SockKind::Udp),
-            Err(EINVAL)
-        );
         let ip = [buf[4], buf[5], buf[6], buf[7]];
-        assert_eq!(
-            parse(&buf[..16], 16, AF_INET, Operation::SendMsg, SockKind::Udp),
-            Ok(Decision::Check(Request {
-                family: AF_UNSPEC,
-                port,
-                addr: IpAddr::V4(&ip),
-                intent: Intent::Dst,
-            }))
-        );
+        let no_port = test_addr_port(AF_UNSPEC, false, [0; 2]);
+
+        for sock_family in SOCK_FAMILIES {
+            // Harmless for both stacks: too short for the IPv4 one, or port 0 (EINVAL there),
+            // and no address for the IPv6 one.
+            for addrlen in [2, 15] {
+                assert_eq!(
+                    parse(
+                        &buf[..addrlen as usize],
+                        addrlen,
+                        sock_family,
+                        Operation::SendMsg,
+                        SockKind::Udp
+                    ),
+                    Ok(Decision::Allow)
+                );
+            }
+            for addrlen in [16, 24, 128] {
+                assert_eq!(
+                    parse(
+                        &no_port[..addrlen as usize],
+                        addrlen,
+                        sock_family,
+                        Operation::SendMsg,
+                        SockKind::Udp
+                    ),
+                    Ok(Decision::Allow)
+                );
+                // Any other port is checked as an IPv4 one, whatever the socket's family: the
+                // socket may be converted to IPv4 (IPV6_ADDRFORM) at any time.
+                assert_eq!(
+                    parse(
+                        &buf[..addrlen as usize],
+                        addrlen,
+                        sock_family,
+                        Operation::SendMsg,
+                        SockKind::Udp
+                    ),
+                    Ok(Decision::Check(Request {
+                        family: AF_UNSPEC,
+                        port,
+                        addr: IpAddr::V4(&ip),
+                        intent: Intent::Dst,
+                    }))
+                );
+            }
+        }
     }
 
     #[test]
@@ -1558,10 +1551,23 @@ mod tests {
             parse(&in4[..15], 15, AF_INET6, Operation::Bind, SockKind::Udp),
             Ok(Decision::Allow)
         );
-        // An IPv4 socket stays IPv4 and refuses it whatever the port: its own error.
+        // A socket read as IPv4 may still go through the IPv6 stack (IPV6_ADDRFORM's stores seen
+        // out of order): checked as IPv6, or left to the stacks if too short for both.
+        let ip6: [u8; 16] = in6[8..24].try_into().unwrap();
         for op in OPERATIONS {
+            let want = if cfg!(CONFIG_IPV6) {
+                Ok(Decision::Check(Request {
+                    family: AF_INET6,
+                    port,
+                    addr: IpAddr::V6(&ip6),
+                    intent: Intent::of(NetAccess::of(op, SockKind::Tcp)),
+                }))
+            } else {
+                Ok(Decision::Allow)
+            };
+            assert_eq!(parse(&in6[..24], 24, AF_INET, op, SockKind::Tcp), want);
             assert_eq!(
-                parse(&in6[..24], 24, AF_INET, op, SockKind::Tcp),
+                parse(&in6[..23], 23, AF_INET, op, SockKind::Tcp),
                 Ok(Decision::Allow)
             );
         }
@@ -1577,16 +1583,25 @@ mod tests {
             if c.sock_family == AF_INET6 && !cfg!(CONFIG_IPV6) {
                 return true;
             }
-            let on =
-                |sock_family| stack(c.family, c.addrlen, c.op, c.kind, sock_family, c.wildcard);
+            let on = |sock_family| {
+                stack(
+                    c.family,
+                    c.addrlen,
+                    c.op,
+                    c.kind,
+                    sock_family,
+                    c.wildcard,
+                    c.port_zero,
+                )
+            };
             let ours = c.parse();
             let ok = match ours {
                 Err(err) => on(c.sock_family) == Stack::Fails(err),
+                // Neither the socket's stack nor the other one (IPV6_ADDRFORM) uses the port.
                 Ok(Decision::Allow) => {
-                    on(c.sock_family) != Stack::UsesPort
-                        && (c.sock_family == AF_INET || on(AF_INET) != Stack::UsesPort)
+                    on(AF_INET) != Stack::UsesPort
+                        && (!cfg!(CONFIG_IPV6) || on(AF_INET6) != Stack::UsesPort)
                 }
-                Ok(Decision::UnspecOnInet6) => on(c.sock_family) == Stack::NoPort,
                 Ok(Decision::Check(_)) => true,
             };
             if !ok {
@@ -1698,8 +1713,7 @@ mod tests {
                 }))
             );
             // Parsed with another family (the socket converted by IPV6_ADDRFORM between two
-            // reads), it would be left to the stack unchecked: `check_autobind_udp_socket()`
-            // reads the family once for both.
+            // reads), the same port would be checked.
             assert_eq!(
                 parse(
                     addr.as_bytes(),
@@ -1708,7 +1722,7 @@ mod tests {
                     Operation::Bind,
                     SockKind::Udp
                 ),
-                Ok(Decision::Allow)
+                Ok(Decision::Check(Request::autobind(AF_INET6)))
             );
         }
     }
@@ -1868,62 +1882,65 @@ mod tests {
         }
     }
 
+    /// The C implementation of the decision (`landlock_net_parse()`, the hooks of kernels
+    /// built without Rust) and the Rust one give the same answer to every request of the grid:
+    /// same error, or same port, endpoint, family and address to check.
     #[test]
-    fn state_starts_empty_and_bits_are_sticky() {
-        let word = Atomic::new(0u32);
-        let state = SockState(&word);
+    fn c_parse_is_rust_s() {
+        let mut checks = 0;
+        let (checked, failures) = for_each_case(|c| {
+            let access = NetAccess::of(c.op, c.kind);
+            let op = match c.op {
+                Operation::Bind => bindings::landlock_net_op_LANDLOCK_NET_OP_BIND,
+                Operation::Connect => bindings::landlock_net_op_LANDLOCK_NET_OP_CONNECT,
+                Operation::SendMsg => bindings::landlock_net_op_LANDLOCK_NET_OP_SENDMSG,
+            };
+            // SAFETY: `bindings::landlock_net_rs_request` is a plain C structure of scalars,
+            // pointers and arrays, for which all-zero bytes are valid.
+            let mut c_req: bindings::landlock_net_rs_request = unsafe { core::mem::zeroed() };
+            // SAFETY: `c.buf` is valid for reads of `SOCKADDR_STORAGE_SIZE` bytes, at least
+            // `addrlen` of them, and `c_req` for writes.
+            let c_ret = unsafe {
+                bindings::landlock_net_parse(
+                    c.buf.as_ptr().cast(),
+                    c.addrlen,
+                    c.sock_family,
+                    access.mask(),
+                    op,
+                    &mut c_req,
+                )
+            };
+            let rust = c.parse();
+            let ok = match (&rust, c_ret) {
+                (Err(err), _) => c_ret == err.to_errno(),
+                (Ok(Decision::Allow), 0) => true,
+                (Ok(Decision::Check(req)), 1) => {
+                    checks += 1;
+                    // The fields that the C side fills from the address, as `c_request()`
+                    // fills them from the Rust request.
+                    let want = c_request_fields(access, req);
+                    c_req.access == want.access
+                        && c_req.family == want.family
+                        && c_req.port == want.port
+                        && c_req.bind == want.bind
+                        && c_req.ipv6 == want.ipv6
+                        && c_req.ip == want.ip
+                }
+                _ => false,
+            };
+            if !ok {
+                c.fail(&rust, &c_ret);
+            }
+            ok
+        });
 
-        assert!(!state.port_pinned());
-        state.pin_port();
-        assert!(state.port_pinned());
-        state.pin_port();
-        assert_eq!(word.load(Relaxed), SockState::PORT_PINNED);
-    }
-
-    #[test]
-    fn unspec_port_cleared() {
-        // The bytes of a sockaddr_in to 127.0.0.1:4660, with the family AF_UNSPEC.
-        let mut addr = test_addr(AF_UNSPEC, false);
-        let before = addr;
-
-        clear_unspec_port(&mut addr[..16]);
-        // What the IPv4 stack would read as the port is 0, which it refuses...
-        let (port, _) = parse_in(&addr[..16], 16).unwrap();
-        assert_eq!(port, 0);
-        // ...and nothing else changed: the family (all the IPv6 stack reads) and the rest.
-        assert_eq!(addr[..2], before[..2]);
-        assert_eq!(addr[4..], before[4..]);
-
-        // Longer addresses too.
-        let mut addr = test_addr(AF_UNSPEC, false);
-        clear_unspec_port(&mut addr);
-        assert_eq!(addr[2..4], [0, 0]);
-
-        // Addresses that the IPv4 stack refuses anyway (too short) are left alone.
-        for len in [0, 2, 4, 15] {
-            let mut addr = test_addr(AF_UNSPEC, false);
-            clear_unspec_port(&mut addr[..len]);
-            assert_eq!(addr, before);
-        }
-    }
-
-    #[test]
-    fn pinned_ports() {
-        use kernel::net::socket::LocalPort;
-
-        assert!(!is_pinned(LocalPort {
-            num: 0,
-            user_locked: false
-        }));
-        // Autobound (or bound to port 0): released by a disconnect.
-        assert!(!is_pinned(LocalPort {
-            num: 40000,
-            user_locked: false
-        }));
-        // Explicitly bound: kept until the socket is released.
-        assert!(is_pinned(LocalPort {
-            num: 53,
-            user_locked: true
-        }));
+        assert_eq!(checked, GRID);
+        assert_eq!(failures, 0);
+        // Ports checked: AF_INET of 16 bytes or more (5 lengths) and AF_INET6 of 24 bytes or more
+        // (3 lengths), for 2 socket families, 2 addresses, 2 ports, 3 operations and 2 kinds;
+        // AF_UNSPEC bind of INADDR_ANY on IPv4 sockets (5 lengths, 2 ports, 2 kinds); and AF_UNSPEC
+        // datagram destinations with a port (5 lengths, 2 socket families, 2 addresses).
+        let inet6 = if cfg!(CONFIG_IPV6) { 3 } else { 0 };
+        assert_eq!(checks, (5 + inet6) * 2 * 2 * 2 * 3 * 2 + 5 * 2 * 2 + 5 * 2 * 2);
     }
 }

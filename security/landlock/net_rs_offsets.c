@@ -79,7 +79,6 @@ int main(void)
 	/* struct landlock_net_rs_subject: filled by C, read by Rust. */
 	OFFSET(SUBJ_CRED, landlock_net_rs_subject, cred);
 	OFFSET(SUBJ_PORTS, landlock_net_rs_subject, ports);
-	OFFSET(SUBJ_SOCK_STATE, landlock_net_rs_subject, sock_state);
 	OFFSET(SUBJ_TRACE, landlock_net_rs_subject, trace);
 	SIZE(SUBJ_SIZE, struct landlock_net_rs_subject);
 

@@ -100,6 +100,29 @@ impl Sock {
         family == bindings::AF_INET || family == bindings::AF_INET6
     }
 
+    /// Returns whether the socket's local port was chosen by an explicit `bind(2)` to a non-zero
+    /// port (`SOCK_BINDPORT_LOCK` in `sk_userlocks`), read without the socket lock.
+    ///
+    /// The inet stacks set this flag under the socket lock once the port is bound
+    /// (`__inet_bind()`, `__inet6_bind()`), and nothing clears it on a bound socket (a disconnect
+    /// keeps such a port, cf. `__udp_disconnect()`): once read as set, it stays set and the
+    /// socket keeps a port until it is released.  A concurrent bind may make it read as unset, a
+    /// stale answer that only sends the caller to [`Sock::locked_local_port`].
+    #[cfg(CONFIG_INET)]
+    #[inline]
+    pub fn bindport_locked(&self) -> bool {
+        let sk = self.as_ptr();
+        // This `read_volatile` is intended to correspond to a READ_ONCE call: the flag is written
+        // under the socket lock, which this reader does not hold.
+        //
+        // SAFETY: `sk` is valid by the type invariant, hence the field pointer is valid and
+        // aligned for a read.
+        //
+        // FIXME(read_once): Replace with `read_once` when available on the Rust side.
+        let userlocks = unsafe { (&raw const (*sk).sk_userlocks).read_volatile() };
+        u32::from(userlocks) & bindings::SOCK_BINDPORT_LOCK != 0
+    }
+
     /// Returns the local port binding of an inet socket, read under the socket lock.
     ///
     /// The lock (`lock_sock_fast()`) excludes transient values written by the port allocation
@@ -337,8 +360,7 @@ impl SockAddrStorage {
 /// - the wrapped `struct msghdr` is valid and its `msg_name`, `msg_namelen` and `msg_flags`
 ///   fields are not written,
 /// - if `msg_name` is not null, it points to a kernel buffer valid for reads of
-///   `min(max(msg_namelen, 0), SOCKADDR_STORAGE_SIZE)` initialised bytes, which are not written
-///   but through a mutable reference to this type (see [`MsgHdr::name_bytes_mut`]).
+///   `min(max(msg_namelen, 0), SOCKADDR_STORAGE_SIZE)` initialised bytes, which are not written.
 #[repr(transparent)]
 pub struct MsgHdr(Opaque<bindings::msghdr>);
 
@@ -362,28 +384,6 @@ impl MsgHdr {
         unsafe { &*ptr.cast() }
     }
 
-    /// Creates a mutable reference to a [`MsgHdr`] from a valid pointer, whose destination
-    /// address may be written through [`MsgHdr::name_bytes_mut`].
-    ///
-    /// # Safety
-    ///
-    /// The caller must ensure that, for the lifetime `'a`:
-    /// - the requirements of [`MsgHdr::from_raw`] hold,
-    /// - nothing else accesses `*ptr` and its `msg_name` buffer,
-    /// - if `msg_name` is not null, it is valid for writes of the bytes it is valid to read.
-    ///
-    /// This is the case in the `socket_sendmsg` LSM hook, see `__sock_sendmsg()`: `msg_name` is a
-    /// kernel copy of the address, owned by the caller for the duration of the call
-    /// (`move_addr_to_kernel()`, `copy_msghdr_from_user()`, or the copy of `sock_sendmsg()`).
-    #[inline]
-    pub unsafe fn from_raw_mut<'a>(ptr: *mut bindings::msghdr) -> &'a mut MsgHdr {
-        // INVARIANT: Guaranteed by the safety requirements.
-        // SAFETY: The safety requirements guarantee the validity of the dereference and the
-        // exclusivity of the reference, while the `MsgHdr` type being transparent makes the cast
-        // ok.
-        unsafe { &mut *ptr.cast() }
-    }
-
     /// Returns the message flags (`msg_flags`, e.g. `MSG_FASTOPEN`).
     #[inline]
     pub fn flags(&self) -> u32 {
@@ -405,27 +405,5 @@ impl MsgHdr {
         // bytes required by `SockAddrRef::from_raw()`, which are not written while `self` is
         // borrowed.
         Some(unsafe { SockAddrRef::from_raw(name.cast::<bindings::sockaddr>(), namelen) })
-    }
-
-    /// Returns the bytes of the destination address that [`MsgHdr::name`] covers, for writing,
-    /// or `None` if `msg_name` is null.
-    ///
-    /// The length of the address (`msg_namelen`) cannot be changed.
-    #[inline]
-    pub fn name_bytes_mut(&mut self) -> Option<&mut [u8]> {
-        let msg = self.0.get();
-        // SAFETY: `msg` is valid and these fields are not written, by the type invariant.
-        let (name, namelen) = unsafe { ((*msg).msg_name, (*msg).msg_namelen) };
-        if name.is_null() {
-            return None;
-        }
-        let len = usize::try_from(namelen)
-            .unwrap_or(0)
-            .min(SOCKADDR_STORAGE_SIZE);
-        // SAFETY: `self` is a mutable reference, which is only created by `from_raw_mut()`: the
-        // non-null `name` is valid for reads and writes of `len` initialised bytes that nothing
-        // else accesses while `self` is borrowed.  `u8` has no alignment requirement, and `len`
-        // is at most `SOCKADDR_STORAGE_SIZE`.
-        Some(unsafe { core::slice::from_raw_parts_mut(name.cast::<u8>(), len) })
     }
 }

@@ -6,19 +6,24 @@
  * Erratum 5: UDP destinations handled as the network stack does
  * ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
  *
- * This fix relaxes two over-restrictive checks of
+ * This fix relaxes over-restrictive checks of
  * %LANDLOCK_ACCESS_NET_CONNECT_SEND_UDP.  First, an explicit %AF_UNSPEC
  * destination given to :manpage:`sendmsg(2)` on an IPv6 UDP socket was always
  * denied with ``EACCES``, although the IPv6 stack treats it as "no address"
  * (the connected peer, which :manpage:`connect(2)` already checked, or
- * ``EDESTADDRREQ``).  It is now handled as the stack does.  If another task
- * converts the socket to IPv4 with ``setsockopt(IPV6_ADDRFORM)`` while such a
- * datagram is being sent, the send fails with ``EINVAL`` instead of reaching
- * a port that was never checked; once the socket is IPv4, such destinations
- * are checked as %AF_INET ones.
+ * ``EDESTADDRREQ``).  Because another task may convert the socket to IPv4
+ * with ``setsockopt(IPV6_ADDRFORM)`` at any time, and the IPv4 stack reads
+ * such a destination as a ``struct sockaddr_in``, it is now handled as
+ * follows, whatever the socket's family: a destination shorter than
+ * ``struct sockaddr_in`` or whose port is 0, which the IPv4 stack refuses,
+ * gets the stack's own answer; any other has its port checked as an IPv4
+ * one, and is denied with ``EACCES`` (and logged) if that port is denied.
  * Second, an %AF_INET destination on a dual-stack (not v6-only) IPv6 UDP
  * socket, which the stack accepts, was refused with ``EINVAL``; its port is
- * now checked as an IPv4 one.
+ * now checked as an IPv4 one.  Likewise, an %AF_INET6 destination on a socket
+ * that reads as IPv4 has its port checked as an IPv6 one, and an address of
+ * the other family on an allowed port gets the stack's own answer
+ * (``EAFNOSUPPORT`` or ``EINVAL``) instead of Landlock's ``EINVAL``.
  *
  * The same kernels also apply %LANDLOCK_ACCESS_NET_BIND_TCP and
  * %LANDLOCK_ACCESS_NET_CONNECT_TCP to MPTCP sockets (``IPPROTO_MPTCP``),
@@ -27,8 +32,8 @@
  * own, but programs that rely on MPTCP under a TCP policy now need rules for
  * the ports they use.  SCTP sockets stay unrestricted: no right covers them.
  *
- * Kernels built without ``CONFIG_RUST`` keep the previous behaviour and do not
- * report this erratum.
+ * Kernels built with or without ``CONFIG_RUST`` (whose network hooks are then
+ * written in C) behave alike and report this erratum.
  *
  * Impact:
  *
@@ -36,9 +41,7 @@
  * :manpage:`sendmsg(2)`, or that use IPv4 destinations on dual-stack IPv6 UDP
  * sockets (a common way to serve both families with one socket), failed under
  * a policy handling %LANDLOCK_ACCESS_NET_CONNECT_SEND_UDP even when the port
- * was allowed.
+ * was allowed.  An %AF_UNSPEC destination that holds a denied IPv4 port is
+ * still denied on an IPv6 socket.
  */
-/* Only the Rust network hooks (CONFIG_RUST) behave so. */
-#if IS_ENABLED(CONFIG_SECURITY_LANDLOCK_NET_RUST)
 LANDLOCK_ERRATUM(5)
-#endif /* IS_ENABLED(CONFIG_SECURITY_LANDLOCK_NET_RUST) */

@@ -616,10 +616,9 @@ static void sandbox_udp(struct __test_metadata *const _metadata)
 }
 
 /*
- * What these tests pin is the behaviour of Landlock's Rust network hooks,
- * signalled by Landlock erratum 5.  Kernels built without CONFIG_RUST keep
- * mainline's C hooks, do not report it, and skip these tests (net_test covers
- * them there).
+ * What these tests pin is the UDP behaviour signalled by Landlock erratum 5.
+ * Kernels which do not report it handle AF_UNSPEC destinations otherwise, and
+ * skip these tests (net_test covers them there).
  */
 static bool has_erratum_5(void)
 {
@@ -676,7 +675,7 @@ FIXTURE_SETUP(udp_uring)
 	int err, fd;
 
 	if (!has_erratum_5())
-		SKIP(return, "no Landlock erratum 5 (no Rust network hooks)");
+		SKIP(return, "no Landlock erratum 5");
 
 	self->ring.fd = -1;
 	disable_caps(_metadata);
@@ -891,19 +890,64 @@ TEST_F(udp_uring, send)
 }
 
 /*
+ * Sends to @addr from @fd_sys with sendmsg(2) and sendto(2), and from
+ * @fd_uring with IORING_OP_SENDMSG and IORING_OP_SEND: all must return
+ * @expected, and each successful send must reach the IPv6 receiver (the
+ * connected peer of both sockets).
+ */
+static void expect_unspec_sends(struct __test_metadata *const _metadata,
+				struct uring *const ring,
+				const struct receivers *const rcv,
+				const int fd_sys, const int fd_uring,
+				const struct sockaddr_storage *const addr,
+				const socklen_t len, const int expected)
+{
+	const int port = ntohs(((const struct sockaddr_in *)addr)->sin_port);
+	const int allowed6 = expected == 1;
+
+	EXPECT_EQ(expected, sys_sendmsg(fd_sys, addr, len))
+	{
+		TH_LOG("sendmsg(2): port %d, length %u", port, len);
+	}
+	expect_dgrams(_metadata, rcv, 0, 0, allowed6);
+	EXPECT_EQ(expected, uring_sendmsg(_metadata, ring, fd_uring, addr, len))
+	{
+		TH_LOG("IORING_OP_SENDMSG: port %d, length %u", port, len);
+	}
+	expect_dgrams(_metadata, rcv, 0, 0, allowed6);
+
+	EXPECT_EQ(expected, sys_sendto(fd_sys, addr, len))
+	{
+		TH_LOG("sendto(2): port %d, length %u", port, len);
+	}
+	expect_dgrams(_metadata, rcv, 0, 0, allowed6);
+	EXPECT_EQ(expected, uring_send(_metadata, ring, fd_uring, addr, len))
+	{
+		TH_LOG("IORING_OP_SEND: port %d, length %u", port, len);
+	}
+	expect_dgrams(_metadata, rcv, 0, 0, allowed6);
+}
+
+/*
  * On an IPv6 socket connected to an IPv6 peer, an AF_UNSPEC destination is "no
- * address": the datagram goes to the connected peer, whatever port bytes the
- * address holds, as with sendmsg(2).
+ * address" for the stack: the datagram goes to the connected peer.  As the
+ * socket may be converted to IPv4 at any time (IPV6_ADDRFORM), whose stack
+ * sends to the port of such an address, Landlock checks that port as an IPv4
+ * one whatever the socket's family: a denied port is refused, as with
+ * sendmsg(2).  Addresses which no stack sends to (port 0, or shorter than a
+ * sockaddr_in) and allowed ports are left to the stack.
  */
 TEST_F(udp_uring, unspec_ipv6)
 {
-	struct sockaddr_storage peer, unspec;
-	socklen_t peer_len, unspec_len;
+	struct sockaddr_storage peer, denied, allowed, zero;
+	socklen_t peer_len, denied_len, allowed_len, zero_len;
 	int fd_sys, fd_uring;
 
 	peer_len = set_in6(&peer, loopback_ipv6, PORT_ALLOWED);
-	/* Laid out as a sockaddr_in to 127.0.0.1 with a denied port. */
-	unspec_len = set_in(&unspec, AF_UNSPEC, PORT_DENIED);
+	/* Laid out as sockaddr_in to 127.0.0.1, with AF_UNSPEC. */
+	denied_len = set_in(&denied, AF_UNSPEC, PORT_DENIED);
+	allowed_len = set_in(&allowed, AF_UNSPEC, PORT_ALLOWED);
+	zero_len = set_in(&zero, AF_UNSPEC, 0);
 	sandbox_uring(_metadata, &self->ring, variant->sqe_flags);
 
 	fd_sys = udp_socket(AF_INET6);
@@ -913,18 +957,28 @@ TEST_F(udp_uring, unspec_ipv6)
 	ASSERT_EQ(0, sys_connect(fd_sys, &peer, peer_len));
 	ASSERT_EQ(0, sys_connect(fd_uring, &peer, peer_len));
 
-	EXPECT_EQ(1, sys_sendmsg(fd_sys, &unspec, unspec_len));
-	expect_dgrams(_metadata, &self->rcv, 0, 0, 1);
-	EXPECT_EQ(1, uring_sendmsg(_metadata, &self->ring, fd_uring, &unspec,
-				   unspec_len));
-	expect_dgrams(_metadata, &self->rcv, 0, 0, 1);
+	/*
+	 * Checked as an IPv4 port whatever the socket's family (the socket may
+	 * be converted at any time): denied, although the IPv6 stack would
+	 * send to the connected peer.
+	 */
+	expect_unspec_sends(_metadata, &self->ring, &self->rcv, fd_sys,
+			    fd_uring, &denied, denied_len, -EACCES);
 
-	/* Same with IORING_OP_SEND and sendto(2). */
-	EXPECT_EQ(1, sys_sendto(fd_sys, &unspec, unspec_len));
-	expect_dgrams(_metadata, &self->rcv, 0, 0, 1);
-	EXPECT_EQ(1, uring_send(_metadata, &self->ring, fd_uring, &unspec,
-				unspec_len));
-	expect_dgrams(_metadata, &self->rcv, 0, 0, 1);
+	/* Allowed IPv4 port: the IPv6 stack sends to the connected peer. */
+	expect_unspec_sends(_metadata, &self->ring, &self->rcv, fd_sys,
+			    fd_uring, &allowed, allowed_len, 1);
+
+	/* Port 0, which the IPv4 stack refuses: left to the IPv6 stack. */
+	expect_unspec_sends(_metadata, &self->ring, &self->rcv, fd_sys,
+			    fd_uring, &zero, zero_len, 1);
+
+	/*
+	 * Too short for a sockaddr_in, which the IPv4 stack refuses: left to
+	 * the IPv6 stack, whatever port bytes the address holds.
+	 */
+	expect_unspec_sends(_metadata, &self->ring, &self->rcv, fd_sys,
+			    fd_uring, &denied, denied_len - 1, 1);
 
 	EXPECT_EQ(AF_INET6, sock_domain(fd_sys));
 	EXPECT_EQ(AF_INET6, sock_domain(fd_uring));
@@ -934,16 +988,17 @@ TEST_F(udp_uring, unspec_ipv6)
 
 /*
  * Checks that the (sandboxed) caller's AF_UNSPEC destinations on @fd, an IPv4
- * socket converted from IPv6, are checked as AF_INET ones, with
- * IORING_OP_SENDMSG and sendmsg(2).
+ * socket converted from IPv6, are checked as AF_INET ones (as they are before
+ * the conversion, cf. unspec_ipv6), and that AF_INET6 ones still have their
+ * port checked, with IORING_OP_SENDMSG and sendmsg(2).
  */
 static void expect_unspec_as_inet(struct __test_metadata *const _metadata,
 				  struct uring *const ring,
 				  const struct receivers *const rcv,
 				  const int fd)
 {
-	struct sockaddr_storage unspec;
-	socklen_t unspec_len;
+	struct sockaddr_storage unspec, inet6;
+	socklen_t unspec_len, inet6_len;
 
 	EXPECT_EQ(AF_INET, sock_domain(fd));
 
@@ -958,12 +1013,29 @@ static void expect_unspec_as_inet(struct __test_metadata *const _metadata,
 	expect_dgrams(_metadata, rcv, 1, 0, 0);
 	EXPECT_EQ(1, uring_sendmsg(_metadata, ring, fd, &unspec, unspec_len));
 	expect_dgrams(_metadata, rcv, 1, 0, 0);
+
+	/*
+	 * An AF_INET6 destination has its port checked as an IPv6 one whatever
+	 * the socket's family reads as: denied.
+	 */
+	inet6_len = set_in6(&inet6, mapped_ipv4, PORT_DENIED);
+	EXPECT_EQ(-EACCES, sys_sendmsg(fd, &inet6, inet6_len));
+	EXPECT_EQ(-EACCES,
+		  uring_sendmsg(_metadata, ring, fd, &inet6, inet6_len));
+	expect_dgrams(_metadata, rcv, 0, 0, 0);
+
+	/* Allowed port: the IPv4 stack refuses the family (udp_sendmsg()). */
+	inet6_len = set_in6(&inet6, mapped_ipv4, PORT_ALLOWED);
+	EXPECT_EQ(-EAFNOSUPPORT, sys_sendmsg(fd, &inet6, inet6_len));
+	EXPECT_EQ(-EAFNOSUPPORT,
+		  uring_sendmsg(_metadata, ring, fd, &inet6, inet6_len));
+	expect_dgrams(_metadata, rcv, 0, 0, 0);
 }
 
 /*
  * SOCKET_URING_OP_SETSOCKOPT(IPV6_ADDRFORM) by a sandboxed task is allowed as
  * setsockopt(2), and AF_UNSPEC destinations on the converted socket are then
- * checked as AF_INET ones.
+ * checked as AF_INET ones, AF_INET6 ones as IPv6 ones.
  */
 TEST_F(udp_uring, addrform)
 {
