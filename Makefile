@@ -8,7 +8,7 @@
 #                             distro) and the KUnit gate, one line each and a total
 #   make kunit                kunit.py run --kunitconfig security/landlock --arch um
 #   make vm CMD='...' [DIR=path] [STOCK=1]
-#   make bench                stock and ours side by side (UDP benchmark)
+#   make bench                stock, ours and ours without Rust (C hooks) side by side
 #   make lint                 checkpatch, clang-format, W=1, sparse, rustfmt, clippy, rustdoc
 #   make series / bisect      export the patch series (out/series), build each commit
 #   make build / build-stock  just build
@@ -82,7 +82,7 @@ lint: build
 	@ws/lint.sh
 
 bench: deps
-	@ws/build.sh stock && ws/build.sh ours && ws/bench.sh
+	@ws/build.sh stock && ws/build.sh ours && VARIANT=norust ws/build.sh ours && ws/bench.sh
 
 clean:
 	rm -rf $(WORK)/build-* $(WORK)/run-*

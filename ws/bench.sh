@@ -5,9 +5,10 @@
 # side.
 #
 # Builds tools/testing/selftests/landlock/udp_bench.c once (static), then
-# boots the stock and our kernel in turn, BOOTS times each (interleaved:
-# stock, ours, stock, ours, ...), running the same binary in each, and
-# prints one table (ws/bench_report.py).
+# boots the stock kernel, ours (Rust hooks) and ours without Rust (the C
+# hooks of the same semantics, VARIANT=norust) in turn, BOOTS times each
+# (interleaved: stock, ours, C, stock, ours, C, ...), running the same binary
+# in each, and prints one table (ws/bench_report.py).
 #
 # Under TCG, the guest has one vCPU and its time counts executed
 # instructions (-icount shift=0,sleep=off): repeatable to about 0.1 %.  Two
@@ -46,10 +47,12 @@ bench_dir=$(mktemp -d)
 trap 'rm -rf "$bench_dir"' EXIT
 cp "$dir/udp_bench" "$dir/guest.sh" "$bench_dir/"
 for b in $(seq 1 "$BOOTS"); do
-	for kind in stock ours; do
+	for kind in stock ours c; do
 		log "boot $b/$BOOTS: $kind"
-		CPUS=${CPUS:-1} QEMU_EXTRA=$qemu_extra KERNEL_EXTRA=lsm.debug ACCEL=$accel \
-			"$repo/ws/vm.sh" "$kind" vm "sh ./guest.sh $ROUNDS $N" "$bench_dir" \
+		vm_kind=$kind variant=
+		[ "$kind" = c ] && vm_kind=ours variant=norust
+		VARIANT=$variant CPUS=${CPUS:-1} QEMU_EXTRA=$qemu_extra KERNEL_EXTRA=lsm.debug ACCEL=$accel \
+			"$repo/ws/vm.sh" "$vm_kind" vm "sh ./guest.sh $ROUNDS $N" "$bench_dir" \
 			>"$dir/boots/$b-$kind.log" ||
 			{ log "boot $b ($kind) failed, see $dir/boots/$b-$kind.log"; exit 1; }
 	done

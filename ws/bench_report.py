@@ -11,7 +11,9 @@ themselves, ours over stock's: a kernel whose unsandboxed call is cheaper
 shows a larger overhead for the same sandboxed cost.  Every figure is the
 median over all pairs, with [min..max] as its spread.  The unsandboxed rows
 compare the time per call of ours with stock's: the cost our hooks add to
-tasks that are not sandboxed.
+tasks that are not sandboxed.  Boots of ours built without Rust (the C
+hooks of the same semantics, "c") are paired with ours the same way: the
+last table compares the Rust hooks with the C ones.
 """
 import argparse
 import glob
@@ -59,10 +61,12 @@ def main():
     ap.add_argument('dir')
     args = ap.parse_args()
 
-    runs = {'stock': [], 'ours': []}
-    extras = {'stock': {}, 'ours': {}}
+    runs = {'stock': [], 'ours': [], 'c': []}
+    extras = {'stock': {}, 'ours': {}, 'c': {}}
     for path in sorted(glob.glob(os.path.join(args.dir, '*.log'))):
-        kind = 'ours' if path.endswith('-ours.log') else 'stock'
+        kind = path.rsplit('-', 1)[-1][:-len('.log')]
+        if kind not in runs:
+            kind = 'stock'
         raw, extra = load(path)
         if not raw:
             raise SystemExit(f'no benchmark output in {path}')
@@ -91,10 +95,12 @@ def main():
           f'(CPUs online: stock {cpus["stock"]}, ours {cpus["ours"]}); '
           f'{args.calls} calls per measurement')
     print('figures: median over paired rounds [min..max]')
-    for kind in ('stock', 'ours'):
+    for kind in ('stock', 'ours', 'c'):
+        if not runs[kind]:
+            continue
         blob = extras[kind].get('blob')
         print(f'{kind}: LSM socket blob {blob if blob is not None else "?"} '
-              'bytes per socket' + (' (Landlock state word)' if kind == 'ours' else ''))
+              'bytes per socket')
     if args.port_sets:
         print(f'ours: port sets {args.port_sets}')
     for op in ('send', 'send-auto', 'sendto-auto'):
@@ -150,6 +156,39 @@ def main():
                 absr = [o / s for s, o, sb, ob in v]
                 print(f'{fam:6} {op:13} {cfg:>8} {base:9.0f} {fmt(so):>25} '
                       f'{fmt(oo):>25} {rs:>24} {fmt(absr, 6, 4, False):>26}')
+    # Rust against C: the same semantics, ours built with and without Rust.
+    cpairs = list(zip(runs['c'], runs['ours']))
+    if cpairs:
+        print()
+        print('Rust hooks against C hooks (ours built without Rust): time per '
+              'call, Rust / C')
+        hdr = (f'{"family":6} {"op":13} {"rules":>8} {"C ns":>9} '
+               f'{"C overhead %":>25} {"Rust overhead %":>25} '
+               f'{"sandboxed Rust/C":>26} {"unsandboxed Rust/C":>26}')
+        print(hdr)
+        print('-' * len(hdr))
+        for fam in ('ipv4', 'ipv6'):
+            for op in OPS:
+                for cfg in ('1', '10000'):
+                    v = []
+                    for c, o in cpairs:
+                        for (f, p, k, r), ns in c.items():
+                            if (f, p, k) != (fam, op, cfg) or (f, p, k, r) not in o:
+                                continue
+                            v.append((ns, o[(f, p, k, r)], c.get((f, p, '0', r)),
+                                      o.get((f, p, '0', r))))
+                    if not v or any(x[2] is None or x[3] is None for x in v):
+                        continue
+                    co = [(c - cb) / cb * 100 for c, o, cb, ob in v]
+                    ro = [(o - ob) / cb * 100 for c, o, cb, ob in v]
+                    worst_spread = max(worst_spread,
+                                       spread_pct([x[0] for x in v]))
+                    base = statistics.median([x[0] for x in v])
+                    print(f'{fam:6} {op:13} {cfg:>8} {base:9.0f} {fmt(co):>25} '
+                          f'{fmt(ro):>25} '
+                          f'{fmt([o / c for c, o, cb, ob in v], 6, 4, False):>26} '
+                          f'{fmt([ob / cb for c, o, cb, ob in v], 6, 4, False):>26}')
+
     print()
     print(f'largest spread of any measurement over its rounds and boots: '
           f'{worst_spread:.2f} % of its median')

@@ -50,20 +50,6 @@ static u16 handling_layers(const struct landlock_domain *const domain,
 	return layers;
 }
 
-/* The bit number of LANDLOCK_ACCESS_NET_BIND_UDP. */
-#define BIND_UDP __builtin_ctz(LANDLOCK_ACCESS_NET_BIND_UDP)
-
-/* Returns the answer of @ports for @port (a rule key) and @right. */
-static bool compiled_allows(const struct landlock_net_ports *const ports,
-			    const size_t right, const u16 port)
-{
-	if (!ports || !ports->set[right])
-		return true;
-	return test_bit(
-		port,
-		(const unsigned long *)ports->bits[ports->set[right] - 1]);
-}
-
 /*
  * Sets the bit of @rule's port in the set of each right that all its
  * handling layers grant.  This is the decision of landlock_unmask_layers()
@@ -136,8 +122,6 @@ int landlock_compile_net_ports(struct landlock_domain *const domain)
 					     &domain->rules.root_net_port, node)
 		add_rule(ports, handling, rule);
 
-	ports->autobind = compiled_allows(ports, BIND_UDP, 0);
-
 	domain->net_ports = ports;
 	return 0;
 }
@@ -156,6 +140,17 @@ size_t landlock_net_ports_size(const struct landlock_domain *const domain)
 }
 
 #ifdef CONFIG_SECURITY_LANDLOCK_KUNIT_TEST
+
+/* Returns the answer of @ports for @port (a rule key) and @right. */
+static bool compiled_allows(const struct landlock_net_ports *const ports,
+			    const size_t right, const u16 port)
+{
+	if (!ports || !ports->set[right])
+		return true;
+	return test_bit(
+		port,
+		(const unsigned long *)ports->bits[ports->set[right] - 1]);
+}
 
 /* Returns the rule tree's answer, as the C hooks compute it. */
 static bool tree_allows(const struct landlock_domain *const domain,
@@ -279,11 +274,6 @@ static void test_compiled_ports_match_tree(struct kunit *const test)
 				denied += !tree;
 			}
 		}
-		/* The autobind shortcut of the sendmsg hook. */
-		KUNIT_EXPECT_EQ_MSG(test, tree_allows(domain, BIND_UDP, 0),
-				    !domain->net_ports ||
-					    domain->net_ports->autobind,
-				    "domain %u", d);
 		landlock_put_domain(domain);
 	}
 	kunit_info(test, "%u cases (%u denied) on %u domains", cases, denied,

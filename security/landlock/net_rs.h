@@ -102,11 +102,6 @@ struct landlock_net_ports {
 	 */
 	u8 set[LANDLOCK_NET_RS_NUM_ACCESS];
 	/**
-	 * @autobind: The domain allows any autobind: it does not handle
-	 * LANDLOCK_ACCESS_NET_BIND_UDP, or it allows port 0 for it.
-	 */
-	bool autobind;
-	/**
 	 * @size: Size of this structure in bytes: its header and 8 KiB per
 	 * handled right (the memory a domain's port sets take).
 	 */

@@ -176,7 +176,6 @@ c_field!(bindings::landlock_net_rs_subject, trace, SUBJ_TRACE);
 static_assert!(size_of::<bindings::landlock_net_rs_subject>() == c_layout::SUBJ_SIZE);
 // `struct landlock_net_ports`, read by `PortSets`.
 c_field!(bindings::landlock_net_ports, set, PORTS_SET);
-c_field!(bindings::landlock_net_ports, autobind, PORTS_AUTOBIND);
 c_field!(bindings::landlock_net_ports, size, PORTS_SIZE_FIELD);
 c_field!(bindings::landlock_net_ports, bits, PORTS_BITS);
 static_assert!(size_of::<u8>() == c_layout::PORTS_SET_SIZE);

@@ -84,7 +84,6 @@ int main(void)
 
 	/* struct landlock_net_ports: compiled by C, read by Rust. */
 	OFFSET(PORTS_SET, landlock_net_ports, set);
-	OFFSET(PORTS_AUTOBIND, landlock_net_ports, autobind);
 	OFFSET(PORTS_SIZE_FIELD, landlock_net_ports, size);
 	OFFSET(PORTS_BITS, landlock_net_ports, bits);
 	FIELD_SIZE(PORTS_SET_SIZE, landlock_net_ports, set[0]);

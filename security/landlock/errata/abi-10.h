@@ -26,11 +26,14 @@
  * (``EAFNOSUPPORT`` or ``EINVAL``) instead of Landlock's ``EINVAL``.
  *
  * The same kernels also apply %LANDLOCK_ACCESS_NET_BIND_TCP and
- * %LANDLOCK_ACCESS_NET_CONNECT_TCP to MPTCP sockets (``IPPROTO_MPTCP``),
- * which fall back to plain TCP on the wire and were not restricted at all.
- * This makes restrictions stricter, not looser: it needs no erratum of its
- * own, but programs that rely on MPTCP under a TCP policy now need rules for
- * the ports they use.  SCTP sockets stay unrestricted: no right covers them.
+ * %LANDLOCK_ACCESS_NET_CONNECT_TCP to MPTCP sockets (``IPPROTO_MPTCP``), which
+ * fall back to plain TCP on the wire: erratum 1 took them out of these rights
+ * with SMC and SCTP, which let any sandbox bypass its TCP policy with
+ * ``socket(..., IPPROTO_MPTCP)``.  This part of erratum 1 is thus reverted for
+ * MPTCP only: SMC and SCTP sockets stay unrestricted, as no right covers them.
+ * The subflows that an MPTCP socket creates are kernel sockets, not checked
+ * against any domain.  This makes restrictions stricter, not looser: programs
+ * that rely on MPTCP under a TCP policy now need rules for the ports they use.
  *
  * Kernels built with or without ``CONFIG_RUST`` (whose network hooks are then
  * written in C) behave alike and report this erratum.

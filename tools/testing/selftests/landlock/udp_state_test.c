@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -1241,6 +1242,151 @@ TEST_F_TIMEOUT(race, unspec_vs_addrform, RACE_TIMEOUT_S)
 	{
 		TH_LOG("Unexpected error: %s", strerror(other_errno));
 	}
+	EXPECT_EQ(0, pthread_barrier_destroy(&ctx.start));
+	EXPECT_EQ(0, pthread_barrier_destroy(&ctx.done));
+}
+
+/*
+ * sendfile() of a file shorter than asked ends in sock_splice_eof(), whose
+ * inet_send_prepare() autobinds an unbound socket without any LSM hook.  The
+ * sendmsg hook checked the autobind of the file's first bytes, so only a
+ * socket that loses its port in between autobinds behind its back: a
+ * disconnection by a sibling, as for the window of a plain sendmsg() between
+ * its hook and the stack.  Landlock cannot close these windows without a hook
+ * where the stack autobinds; this measures them.
+ */
+
+#define EOF_FILE_SIZE 64
+
+struct eof_ctx {
+	pthread_barrier_t start, done;
+	struct __test_metadata *metadata;
+	int fd, memfd;
+	unsigned int iteration;
+	bool stop;
+	/* Sender: sendfile() calls that sent the file, and other errors. */
+	int sent, other, other_errno;
+};
+
+/* Sandboxed: no port 0 rule, so that an autobind is denied. */
+static void *eof_sender(void *const arg)
+{
+	struct eof_ctx *const ctx = arg;
+	off_t off;
+	ssize_t ret;
+
+	sandbox_udp(ctx->metadata, false);
+	for (;;) {
+		pthread_barrier_wait(&ctx->start);
+		if (ctx->stop)
+			break;
+
+		off = 0;
+		ret = sendfile(ctx->fd, ctx->memfd, &off, 2 * EOF_FILE_SIZE);
+		if (ret == EOF_FILE_SIZE) {
+			ctx->sent++;
+		} else if (ret >= 0 || (errno != EACCES && errno != ENOTCONN &&
+					errno != EDESTADDRREQ)) {
+			ctx->other++;
+			ctx->other_errno = ret < 0 ? errno : 0;
+		}
+		pthread_barrier_wait(&ctx->done);
+	}
+	return NULL;
+}
+
+/* Sandboxed too: a disconnection is always allowed. */
+static void *eof_disconnecter(void *const arg)
+{
+	struct eof_ctx *const ctx = arg;
+
+	sandbox_udp(ctx->metadata, false);
+	for (;;) {
+		pthread_barrier_wait(&ctx->start);
+		if (ctx->stop)
+			break;
+
+		delay(ctx->iteration % 5);
+		disconnect(ctx->fd);
+		pthread_barrier_wait(&ctx->done);
+	}
+	return NULL;
+}
+
+TEST_F_TIMEOUT(race, sendfile_eof_autobind, RACE_TIMEOUT_S)
+{
+	const long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	const long duration = race_duration_ms() / 3;
+	int iterations = 0, unchecked = 0, denied_port = 0;
+	struct sockaddr_storage peer;
+	struct eof_ctx ctx = {};
+	pthread_t sender, disconnecter;
+	struct timespec start;
+	socklen_t peer_len;
+	char buf[EOF_FILE_SIZE];
+
+	if (cpus < 2)
+		SKIP(return, "race tests need at least 2 online CPUs, found %ld",
+		     cpus);
+
+	memset(buf, 'x', sizeof(buf));
+	ctx.memfd = memfd_create("eof", 0);
+	ASSERT_LE(0, ctx.memfd);
+	ASSERT_EQ(sizeof(buf), write(ctx.memfd, buf, sizeof(buf)));
+	ctx.metadata = _metadata;
+	peer_len = set_in(&peer, AF_INET, PORT_ALLOWED);
+	ASSERT_EQ(0, pthread_barrier_init(&ctx.start, NULL, 3));
+	ASSERT_EQ(0, pthread_barrier_init(&ctx.done, NULL, 3));
+
+	/*
+	 * This thread stays unsandboxed, to give the socket its port again at
+	 * each iteration (an autobind that the sandbox may not do).
+	 */
+	ASSERT_EQ(0, pthread_create(&sender, NULL, eof_sender, &ctx));
+	ASSERT_EQ(0,
+		  pthread_create(&disconnecter, NULL, eof_disconnecter, &ctx));
+
+	ASSERT_EQ(0, clock_gettime(CLOCK_MONOTONIC, &start));
+	do {
+		ctx.fd = udp_socket(AF_INET);
+		ASSERT_LE(0, ctx.fd);
+		/* Autobinds, unsandboxed. */
+		ASSERT_EQ(0, connect_to(ctx.fd, &peer, peer_len));
+		ctx.iteration = iterations;
+
+		pthread_barrier_wait(&ctx.start);
+		pthread_barrier_wait(&ctx.done);
+
+		/*
+		 * The disconnection released the autobound port: a port now is
+		 * one autobound after it, by the stack, with no hook to deny it
+		 * to the sandboxed sender.
+		 */
+		if (local_port(ctx.fd) > 0)
+			unchecked++;
+		EXPECT_EQ(0, close(ctx.fd));
+		denied_port += drain(self->rcv.denied);
+		drain(self->rcv.allowed);
+		iterations++;
+	} while (elapsed_ms(&start) < duration);
+
+	ctx.stop = true;
+	pthread_barrier_wait(&ctx.start);
+	ASSERT_EQ(0, pthread_join(sender, NULL));
+	ASSERT_EQ(0, pthread_join(disconnecter, NULL));
+
+	TH_LOG("iterations: %d, files sent: %d, unchecked autobinds: %d",
+	       iterations, ctx.sent, unchecked);
+
+	/* The destination stays the checked one. */
+	EXPECT_EQ(0, denied_port);
+	EXPECT_LT(0, iterations);
+	EXPECT_EQ(0, ctx.other)
+	{
+		TH_LOG("Unexpected sendfile() result: %s",
+		       strerror(ctx.other_errno));
+	}
+	EXPECT_EQ(0, close(ctx.memfd));
 	EXPECT_EQ(0, pthread_barrier_destroy(&ctx.start));
 	EXPECT_EQ(0, pthread_barrier_destroy(&ctx.done));
 }
