@@ -27,11 +27,11 @@ struct sockaddr;
 struct socket;
 
 /**
- * struct landlock_net_rs_request - Network access request built by Rust
+ * struct landlock_net_rs_request - Parsed network access request
  *
- * Everything the C side needs to check a port against a domain and, on
- * denial, to fill the audit record and the trace event.  All the address
- * parsing is done by the Rust side; this structure only carries its result.
+ * Everything needed to log the denial of a port, for the audit record and
+ * the trace event: the result of parse() in net_rs.rs, or of its C twin
+ * landlock_net_parse() in kernels without Rust.
  */
 struct landlock_net_rs_request {
 	/**
@@ -56,7 +56,8 @@ struct landlock_net_rs_request {
 	 */
 	u16 socket_family;
 	/**
-	 * @family: sa_family of @address (AF_UNSPEC, AF_INET or AF_INET6).
+	 * @family: Address family of @port and @ip: AF_INET (also for an
+	 * AF_UNSPEC address read as one) or AF_INET6.
 	 */
 	u16 family;
 	/**
@@ -152,7 +153,7 @@ enum landlock_net_op {
 	LANDLOCK_NET_OP_SENDMSG,
 };
 
-/* Implemented in C (net.c), called from Rust (net_rs.rs). */
+/* Implemented in C (net.c), called by the Rust and the C hooks. */
 
 bool landlock_net_rs_port_allowed(const struct landlock_cred_security *subject,
 				  u32 access, __be16 port);

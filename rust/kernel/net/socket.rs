@@ -123,19 +123,19 @@ impl Sock {
         u32::from(userlocks) & bindings::SOCK_BINDPORT_LOCK != 0
     }
 
-    /// Returns the local port binding of an inet socket, read under the socket lock.
+    /// Returns the local port of an inet socket (`inet_num`, host byte order, 0 if none is
+    /// bound), read under the socket lock.
     ///
     /// The lock (`lock_sock_fast()`) excludes transient values written by the port allocation
     /// code (e.g. `udp_lib_get_port()` writes `inet_num` and reverts it to 0 if a reuseport bind
-    /// fails), and makes the port and its lock flag consistent with each other.  The result is
-    /// meaningless for non-inet sockets.
+    /// fails).  The result is meaningless for non-inet sockets.
     ///
     /// # Context
     ///
     /// Process context: the socket lock may be taken in its slow (sleeping) variant.
     #[cfg(CONFIG_INET)]
     #[inline]
-    pub fn locked_local_port(&self) -> LocalPort {
+    pub fn locked_local_port(&self) -> u16 {
         let sk = self.as_ptr();
 
         // SAFETY: `sk` is valid by the type invariant.  The lock is released below, on the only
@@ -146,38 +146,16 @@ impl Sock {
         // memory as `skc_num` in the `struct sock` at the start of the `struct inet_sock`.
         //
         // SAFETY: `sk` is valid by the type invariant, and its lock is held, which serialises
-        // these reads with the writers of `skc_num` and `sk_userlocks` (which hold the socket
-        // lock too).  The union fields are plain integers, so reading any of them is defined.
-        let (num, userlocks) = unsafe {
-            (
-                (*sk).__sk_common.__bindgen_anon_3.__bindgen_anon_1.skc_num,
-                (*sk).sk_userlocks,
-            )
-        };
+        // this read with the writers of `skc_num` (which hold the socket lock too).  The union
+        // fields are plain integers, so reading any of them is defined.
+        let num = unsafe { (*sk).__sk_common.__bindgen_anon_3.__bindgen_anon_1.skc_num };
 
         // SAFETY: `sk` is valid, and its lock was taken above by `lock_sock_fast()` which
         // returned `slow`.
         unsafe { bindings::unlock_sock_fast(sk, slow) };
 
-        LocalPort {
-            num,
-            user_locked: u32::from(userlocks) & bindings::SOCK_BINDPORT_LOCK != 0,
-        }
+        num
     }
-}
-
-/// Local port binding of an inet socket, cf. [`Sock::locked_local_port`].
-#[cfg(CONFIG_INET)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct LocalPort {
-    /// Bound local port (`inet_num`, host byte order), or 0 if none is bound.
-    pub num: u16,
-    /// Whether the port was chosen by an explicit `bind(2)` (`SOCK_BINDPORT_LOCK`).
-    ///
-    /// Such a port stays bound until the socket is released: a disconnect (`connect(2)` with
-    /// `AF_UNSPEC`) only releases ports that were not explicitly bound (cf.
-    /// `__udp_disconnect()`).
-    pub user_locked: bool,
 }
 
 /// Wraps the kernel's `struct socket`, the BSD socket layer representation of a socket.

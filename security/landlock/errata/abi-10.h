@@ -30,10 +30,15 @@
  * fall back to plain TCP on the wire: erratum 1 took them out of these rights
  * with SMC and SCTP, which let any sandbox bypass its TCP policy with
  * ``socket(..., IPPROTO_MPTCP)``.  This part of erratum 1 is thus reverted for
- * MPTCP only: SMC and SCTP sockets stay unrestricted, as no right covers them.
- * The subflows that an MPTCP socket creates are kernel sockets, not checked
- * against any domain.  This makes restrictions stricter, not looser: programs
- * that rely on MPTCP under a TCP policy now need rules for the ports they use.
+ * MPTCP only.  SMC (whose connections start as TCP ones) and SCTP sockets stay
+ * unrestricted, as in erratum 1: a gap that this erratum does not close.  The
+ * subflows that an MPTCP socket creates are kernel sockets.  This makes
+ * restrictions stricter, not looser: programs that rely on MPTCP under a TCP
+ * policy now need rules for the ports they use.
+ *
+ * Last, kernel sockets (e.g. those of an NFS mount over UDP, which the kernel
+ * uses on behalf of the task whose system call needs them) are no longer
+ * checked against the calling task's domain.
  *
  * Kernels built with or without ``CONFIG_RUST`` (whose network hooks are then
  * written in C) behave alike and report this erratum.
