@@ -798,15 +798,21 @@ fn check_autobind_udp_socket(subject: &Subject<'_>, sk: &Sock) -> Result {
 /// port may go on.
 #[inline(never)]
 fn check_autobind_locked(subject: &Subject<'_>, sk: &Sock) -> Result {
-    // Read under the socket lock, see `Sock::locked_local_port()`.
+    // Read under the socket lock, see `Sock::locked_local_port()`.  The common answer (the
+    // socket has a port) takes this small frame only: the port 0 address is built out of line.
     if sk.locked_local_port() != 0 {
         return Ok(());
     }
+    check_autobind_port0(subject, sk)
+}
 
-    // Checks what bind() on the wildcard address with port 0 would be.  The request is built from
-    // one read of the family, not parsed: parsed on a socket read again, and converted
-    // (IPV6_ADDRFORM) in between, it would be an address of the other family, which the parser
-    // leaves to the stack.  Port 0 is checked the same whatever the socket becomes.
+/// Checks that `subject` may bind the socket `sk` to port 0, which has no local port.
+#[cold]
+#[inline(never)]
+fn check_autobind_port0(subject: &Subject<'_>, sk: &Sock) -> Result {
+    // Checks what bind() on the wildcard address with port 0 would be, as a request built from
+    // one read of the family: port 0 is checked the same whatever the socket becomes
+    // (IPV6_ADDRFORM), and the record describes the family read.
     let family = sk.family();
     let port0 = SockAddrStorage::with_family(family);
     check_port(
