@@ -974,6 +974,12 @@ struct race_ctx {
 	int fd;
 	unsigned int iteration;
 	bool stop;
+	/*
+	 * Set by the converter once its IPV6_ADDRFORM returned: the senders
+	 * read it instead of the socket's family, which getsockopt() would
+	 * read racily (a data race of the base, not Landlock's).
+	 */
+	int converted;
 };
 
 struct race_thread {
@@ -981,7 +987,8 @@ struct race_thread {
 	unsigned int index;
 	/*
 	 * Senders' outcomes: denied (checked as AF_INET, whatever the family),
-	 * denied while the socket was still IPv6 (read just after the send),
+	 * denied before the conversion returned (the socket was still IPv6
+	 * when the send started),
 	 * let through as no address (ERR_UNSPEC_MAPPED), refused by the IPv4
 	 * stack (-EINVAL), sent datagrams, and other errors (also for the
 	 * converter).  Only denials are expected.
@@ -1021,6 +1028,9 @@ static void *race_sender(void *const arg)
 
 		delay((ctx->iteration + t->index) % 4);
 		for (i = 0; i < RACE_MAX_SENDS; i++) {
+			const int converted = __atomic_load_n(&ctx->converted,
+							      __ATOMIC_ACQUIRE);
+
 			if ((ctx->iteration + t->index + i) % 2) {
 				ret = send_mmsg(ctx->fd, &dst,
 						sizeof(struct sockaddr_in),
@@ -1034,7 +1044,7 @@ static void *race_sender(void *const arg)
 
 			if (ret == -EACCES) {
 				t->denied++;
-				if (sock_domain(ctx->fd) == AF_INET6)
+				if (!converted)
 					t->denied_ipv6++;
 				continue;
 			}
@@ -1068,6 +1078,7 @@ static void *race_converter(void *const arg)
 
 		delay(ctx->iteration % 7);
 		ret = addrform(ctx->fd);
+		__atomic_store_n(&ctx->converted, 1, __ATOMIC_RELEASE);
 		if (ret == 0) {
 			t->conversions++;
 		} else {
@@ -1183,6 +1194,7 @@ TEST_F_TIMEOUT(race, unspec_vs_addrform, RACE_TIMEOUT_S)
 		ctx.fd = udp_socket(AF_INET6);
 		ASSERT_LE(0, ctx.fd);
 		ASSERT_EQ(0, connect_to(ctx.fd, &peer, peer_len));
+		ctx.converted = 0;
 		ctx.iteration = iterations;
 
 		pthread_barrier_wait(&ctx.start);
