@@ -76,8 +76,9 @@ def main():
     if not pairs:
         raise SystemExit('no pair of stock and ours boots')
 
-    def series(fam, op, cfg):
-        """Per pair of rounds: (stock ns, ours ns, stock base, ours base)."""
+    def series(fam, op, cfg, pairs=pairs):
+        """Per pair of rounds: (first ns, second ns, first base, second
+        base), the first kernel of each pair being stock (or C)."""
         out = []
         for s, o in pairs:
             for (f, p, c, r), ns in s.items():
@@ -170,13 +171,7 @@ def main():
         for fam in ('ipv4', 'ipv6'):
             for op in OPS:
                 for cfg in ('1', '10000'):
-                    v = []
-                    for c, o in cpairs:
-                        for (f, p, k, r), ns in c.items():
-                            if (f, p, k) != (fam, op, cfg) or (f, p, k, r) not in o:
-                                continue
-                            v.append((ns, o[(f, p, k, r)], c.get((f, p, '0', r)),
-                                      o.get((f, p, '0', r))))
+                    v = series(fam, op, cfg, cpairs)
                     if not v or any(x[2] is None or x[3] is None for x in v):
                         continue
                     co = [(c - cb) / cb * 100 for c, o, cb, ob in v]
