@@ -17,10 +17,11 @@
 //! emit the `check_rule_net_port` trace event while it is enabled.
 //!
 //! A send without a destination, most datagrams' path, only needs the autobind check of
-//! [`check_autobind_udp_socket()`]: a socket bound explicitly to a port (`SOCK_BINDPORT_LOCK`,
-//! read without the socket lock) and a domain that allows any autobind need no more; only an
-//! autobound or unbound socket, by a domain that does not allow port 0, has its port read under
-//! the socket lock, as mainline reads it on every send.
+//! [`check_autobind_udp_socket()`]: a socket bound explicitly to a port (`SOCK_BINDPORT_LOCK`)
+//! and a domain that allows any autobind need no more; an autobound socket, by a domain that does
+//! not allow port 0, has its port (`inet_sport`) read, and only an unbound one is checked as a
+//! bind to port 0.  None of these reads takes the socket lock, which mainline takes on every
+//! send (see `Sock::local_port()` for why `inet_sport` needs none).
 //!
 //! # Threat model
 //!
@@ -35,8 +36,8 @@
 //! socket read as IPv4 as an IPv6 one), and the hooks never write to their arguments.
 //!
 //! The autobind check has a window that predates this implementation (mainline has it too): it
-//! reads the local port under the socket lock, and the stack autobinds later, after the lock is
-//! released; a sandboxed sibling's `connect(AF_UNSPEC)` in between releases an autobound port
+//! reads the local port (mainline under the socket lock), and the stack autobinds later; a
+//! sandboxed sibling's `connect(AF_UNSPEC)` in between releases an autobound port
 //! (`__udp_disconnect()`), and the send then autobinds again without a second check.  Only a
 //! port the socket already had, that the domain allowed or that predates the sandbox, can be
 //! given back, and the new ephemeral port is chosen by the kernel.  `sendfile(2)` of a file
@@ -121,14 +122,11 @@ macro_rules! c_field {
 // `kernel::net::socket::Sock`.
 c_field!(bindings::sock, __sk_common.skc_family, SOCK_SKC_FAMILY);
 static_assert!(size_of::<u16>() == c_layout::SOCK_SKC_FAMILY_SIZE);
-c_field!(
-    bindings::sock,
-    __sk_common.__bindgen_anon_3.__bindgen_anon_1.skc_num,
-    SOCK_SKC_NUM
-);
-static_assert!(size_of::<u16>() == c_layout::SOCK_SKC_NUM_SIZE);
 c_field!(bindings::sock, sk_userlocks, SOCK_SK_USERLOCKS);
 static_assert!(size_of::<u8>() == c_layout::SOCK_SK_USERLOCKS_SIZE);
+c_field!(bindings::inet_sock, sk, INET_SOCK_SK);
+c_field!(bindings::inet_sock, inet_sport, INET_SOCK_INET_SPORT);
+static_assert!(size_of::<u16>() == c_layout::INET_SOCK_INET_SPORT_SIZE);
 c_field!(bindings::sock, sk_protocol, SOCK_SK_PROTOCOL);
 static_assert!(size_of::<u16>() == c_layout::SOCK_SK_PROTOCOL_SIZE);
 c_field!(bindings::sock, sk_type, SOCK_SK_TYPE);
@@ -786,21 +784,16 @@ fn check_autobind_udp_socket(subject: &Subject<'_>, sk: &Sock) -> Result {
     }
 
     // A domain that allows bind(0) allows an autobind whatever the socket's state: no need for
-    // the socket lock nor for the socket's port.
+    // the socket's port.
     if subject.sets().allows(NetAccess::BindUdp, 0) {
         subject.trace_autobind(sk);
         return Ok(());
     }
-    check_autobind_locked(subject, sk)
-}
 
-/// Checks the autobind of `sk` by a domain that does not allow bind(0): only a socket that has a
-/// port may go on.
-#[inline(never)]
-fn check_autobind_locked(subject: &Subject<'_>, sk: &Sock) -> Result {
-    // Read under the socket lock, see `Sock::locked_local_port()`.  The common answer (the
-    // socket has a port) takes this small frame only: the port 0 address is built out of line.
-    if sk.locked_local_port() != 0 {
+    // A socket that has a port (autobound) cannot autobind either: one more load, without the
+    // socket lock (see `Sock::local_port()`).  A disconnection may release that port before the
+    // stack reads it, the window documented above, which the socket lock would not close.
+    if sk.local_port() != 0 {
         return Ok(());
     }
     check_autobind_port0(subject, sk)

@@ -19,6 +19,7 @@
 #include <linux/net.h>
 #include <linux/socket.h>
 #include <linux/stddef.h>
+#include <net/inet_sock.h>
 #include <net/sock.h>
 
 #include "net_rs.h"
@@ -32,10 +33,11 @@ int main(void)
 	/* struct sock: Sock in rust/kernel/net/socket.rs. */
 	OFFSET(SOCK_SKC_FAMILY, sock, __sk_common.skc_family);
 	FIELD_SIZE(SOCK_SKC_FAMILY_SIZE, sock, __sk_common.skc_family);
-	OFFSET(SOCK_SKC_NUM, sock, __sk_common.skc_num);
-	FIELD_SIZE(SOCK_SKC_NUM_SIZE, sock, __sk_common.skc_num);
 	OFFSET(SOCK_SK_USERLOCKS, sock, sk_userlocks);
 	FIELD_SIZE(SOCK_SK_USERLOCKS_SIZE, sock, sk_userlocks);
+	OFFSET(INET_SOCK_SK, inet_sock, sk);
+	OFFSET(INET_SOCK_INET_SPORT, inet_sock, inet_sport);
+	FIELD_SIZE(INET_SOCK_INET_SPORT_SIZE, inet_sock, inet_sport);
 	OFFSET(SOCK_SK_PROTOCOL, sock, sk_protocol);
 	FIELD_SIZE(SOCK_SK_PROTOCOL_SIZE, sock, sk_protocol);
 	OFFSET(SOCK_SK_TYPE, sock, sk_type);

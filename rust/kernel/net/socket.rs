@@ -106,8 +106,7 @@ impl Sock {
     /// The inet stacks set this flag under the socket lock once the port is bound
     /// (`__inet_bind()`, `__inet6_bind()`), and nothing clears it on a bound socket (a disconnect
     /// keeps such a port, cf. `__udp_disconnect()`): once read as set, it stays set and the
-    /// socket keeps a port until it is released.  A concurrent bind may make it read as unset, a
-    /// stale answer that only sends the caller to [`Sock::locked_local_port`].
+    /// socket keeps a port until it is released.  A concurrent bind may make it read as unset.
     #[cfg(CONFIG_INET)]
     #[inline]
     pub fn bindport_locked(&self) -> bool {
@@ -123,38 +122,32 @@ impl Sock {
         u32::from(userlocks) & bindings::SOCK_BINDPORT_LOCK != 0
     }
 
-    /// Returns the local port of an inet socket (`inet_num`, host byte order, 0 if none is
-    /// bound), read under the socket lock.
+    /// Returns the local port of an inet socket (`inet_sport`, network byte order), or 0 if it
+    /// has none or is not an inet socket, read without the socket lock.
     ///
-    /// The lock (`lock_sock_fast()`) excludes transient values written by the port allocation
-    /// code (e.g. `udp_lib_get_port()` writes `inet_num` and reverts it to 0 if a reuseport bind
-    /// fails).  The result is meaningless for non-inet sockets.
-    ///
-    /// # Context
-    ///
-    /// Process context: the socket lock may be taken in its slow (sleeping) variant.
+    /// The inet stacks set `inet_sport` under the socket lock once a port is bound
+    /// (`inet_autobind()`, `__inet_bind()`, `__inet6_bind()`), after every failure point, and a
+    /// UDP disconnection that releases the port clears it: unlike `inet_num`, which
+    /// `udp_lib_get_port()` sets before a reuseport bind that may fail (and then reverts), it
+    /// never holds a port that the socket does not get.  A concurrent bind or disconnection may
+    /// make it read stale.
     #[cfg(CONFIG_INET)]
     #[inline]
-    pub fn locked_local_port(&self) -> u16 {
-        let sk = self.as_ptr();
-
-        // SAFETY: `sk` is valid by the type invariant.  The lock is released below, on the only
-        // path out of this function.
-        let slow = unsafe { bindings::lock_sock_fast(sk) };
-
-        // `inet_num` is `sk.__sk_common.skc_num` (cf. `struct inet_sock`), which is the same
-        // memory as `skc_num` in the `struct sock` at the start of the `struct inet_sock`.
+    pub fn local_port(&self) -> u16 {
+        // An inet socket never changes to another kind of socket, and only inet sockets are
+        // `struct inet_sock`s.
+        if !self.is_inet() {
+            return 0;
+        }
+        let inet = self.as_ptr().cast::<bindings::inet_sock>();
+        // This `read_volatile` is intended to correspond to a READ_ONCE call: the port is written
+        // under the socket lock, which this reader does not hold.
         //
-        // SAFETY: `sk` is valid by the type invariant, and its lock is held, which serialises
-        // this read with the writers of `skc_num` (which hold the socket lock too).  The union
-        // fields are plain integers, so reading any of them is defined.
-        let num = unsafe { (*sk).__sk_common.__bindgen_anon_3.__bindgen_anon_1.skc_num };
-
-        // SAFETY: `sk` is valid, and its lock was taken above by `lock_sock_fast()` which
-        // returned `slow`.
-        unsafe { bindings::unlock_sock_fast(sk, slow) };
-
-        num
+        // SAFETY: `self` is a valid inet socket (checked above), whose `struct sock` is the first
+        // member of a `struct inet_sock`, so the field pointer is valid and aligned for a read.
+        //
+        // FIXME(read_once): Replace with `read_once` when available on the Rust side.
+        unsafe { (&raw const (*inet).inet_sport).read_volatile() }
     }
 }
 
