@@ -20,7 +20,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=${CACHE:-$HOME/.cache/landlock-udp}
 WORK=${WORK:-$CACHE/work}
-BOOTS=${BOOTS:-2} ROUNDS=${ROUNDS:-5} N=${N:-2000}
+BOOTS=${BOOTS:-2} ROUNDS=${ROUNDS:-5} N=${N:-2000} DOMAIN_ROUNDS=${DOMAIN_ROUNDS:-3}
 log() { printf '[bench] %s\n' "$*" >&2; }
 
 src=$("$repo/ws/tree.sh" ours)
@@ -52,14 +52,10 @@ for b in $(seq 1 "$BOOTS"); do
 		vm_kind=$kind variant=
 		[ "$kind" = c ] && vm_kind=ours variant=norust
 		VARIANT=$variant CPUS=${CPUS:-1} QEMU_EXTRA=$qemu_extra KERNEL_EXTRA=lsm.debug ACCEL=$accel \
-			"$repo/ws/vm.sh" "$vm_kind" vm "sh ./guest.sh $ROUNDS $N" "$bench_dir" \
+			"$repo/ws/vm.sh" "$vm_kind" vm "sh ./guest.sh $ROUNDS $N $DOMAIN_ROUNDS" "$bench_dir" \
 			>"$dir/boots/$b-$kind.log" ||
 			{ log "boot $b ($kind) failed, see $dir/boots/$b-$kind.log"; exit 1; }
 	done
 done
-# The port sets of a domain handling the four network rights (as every
-# sandbox here): a 16-byte header and 8 KiB per right, cf. KUnit
-# landlock_net_ports.test_compiled_ports_size.
-"$repo/ws/bench_report.py" --clock "$clock" --calls "$N" \
-	--port-sets "32784 bytes per domain (4 rights x 8 KiB + a 16-byte header; 0 without network rights)" \
-	"$dir/boots" | tee "$dir/report.txt"
+"$repo/ws/bench_report.py" --clock "$clock" --calls "$N" "$dir/boots" |
+	tee "$dir/report.txt"

@@ -14,6 +14,11 @@ compare the time per call of ours with stock's: the cost our hooks add to
 tasks that are not sandboxed.  Boots of ours built without Rust (the C
 hooks of the same semantics, "c") are paired with ours the same way: the
 last table compares the Rust hooks with the C ones.
+
+The first table (udp_bench -d) is what a domain costs: kernel memory per
+domain (Slab + VmallocUsed, the pages the allocators hold, over many
+domains), and the time of the landlock_restrict_self() call creating it,
+whose ratio pairs the rounds of paired boots as above.
 """
 import argparse
 import glob
@@ -31,6 +36,9 @@ def load(path):
         f = line.split()
         if line.startswith('raw ') and len(f) == 6:
             raw[(f[1], f[2], f[3], int(f[4]))] = float(f[5])
+        elif line.startswith('domain ') and len(f) == 6:
+            extra.setdefault('domain', {})[
+                (int(f[1]), int(f[2]), int(f[3]))] = (int(f[4]), float(f[5]))
         elif line.startswith('@@BENCH-SOCK-BLOB'):
             extra['blob'] = int(f[1])
         elif line.startswith('@@BENCH-LOCKS'):
@@ -52,17 +60,59 @@ def fmt(v, width=7, prec=2, sign=True):
             f'[{min(v):{s}.{prec}f}..{max(v):{s}.{prec}f}]')
 
 
+def domain_table(boots):
+    """What a domain costs, stock, ours and C, from the -d lines."""
+    doms = {k: [e.get('domain', {}) for e in extras_list]
+            for k, extras_list in boots.items()}
+    if not any(doms['stock']) or not any(doms['ours']):
+        return
+    keys = sorted({(r, n) for d in doms['ours'] for r, n, _ in d})
+
+    def per(kind, r, n, i):
+        return [v[i] for d in doms[kind] for (rr, nn, _), v in d.items()
+                if (rr, nn) == (r, n)]
+
+    def ratio(kind, r, n):
+        out = []
+        for s, o in zip(doms['stock'], doms[kind]):
+            for (rr, nn, rd), v in s.items():
+                if (rr, nn) == (r, n) and (rr, nn, rd) in o and v[1] > 0:
+                    out.append(o[(rr, nn, rd)][1] / v[1])
+        return out
+
+    print()
+    print('What a domain costs: kernel memory per domain (Slab + VmallocUsed, '
+          'bytes) and landlock_restrict_self() time, ours / stock')
+    hdr = (f'{"rights":>6} {"rules":>6} {"stock B":>20} {"ours B":>20} '
+           f'{"ours-stock B":>13} {"C-stock B":>10} {"stock ns":>9} '
+           f'{"restrict ours/stock":>24} {"restrict C/stock":>24}')
+    print(hdr)
+    print('-' * len(hdr))
+    for r, n in keys:
+        sb, ob = per('stock', r, n, 0), per('ours', r, n, 0)
+        cb = per('c', r, n, 0)
+        row = (f'{r:6} {n:6} {fmt(sb, 6, 0, False):>20} '
+               f'{fmt(ob, 6, 0, False):>20} '
+               f'{statistics.median(ob) - statistics.median(sb):+13.0f} ')
+        row += (f'{statistics.median(cb) - statistics.median(sb):+10.0f} '
+                if cb else f'{"":>10} ')
+        row += f'{statistics.median(per("stock", r, n, 1)):9.0f} '
+        row += f'{fmt(ratio("ours", r, n), 6, 3, False):>24} '
+        c = ratio('c', r, n)
+        row += f'{fmt(c, 6, 3, False):>24}' if c else ''
+        print(row)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--clock', default='')
     ap.add_argument('--calls', type=int, default=2000)
-    ap.add_argument('--port-sets', default='',
-                    help='memory of the port sets of the benchmark\'s domains')
     ap.add_argument('dir')
     args = ap.parse_args()
 
     runs = {'stock': [], 'ours': [], 'c': []}
     extras = {'stock': {}, 'ours': {}, 'c': {}}
+    boots = {'stock': [], 'ours': [], 'c': []}
     for path in sorted(glob.glob(os.path.join(args.dir, '*.log'))):
         kind = path.rsplit('-', 1)[-1][:-len('.log')]
         if kind not in runs:
@@ -72,6 +122,7 @@ def main():
             raise SystemExit(f'no benchmark output in {path}')
         runs[kind].append(raw)
         extras[kind].update(extra)
+        boots[kind].append(extra)
     pairs = list(zip(runs['stock'], runs['ours']))
     if not pairs:
         raise SystemExit('no pair of stock and ours boots')
@@ -102,8 +153,7 @@ def main():
         blob = extras[kind].get('blob')
         print(f'{kind}: LSM socket blob {blob if blob is not None else "?"} '
               'bytes per socket')
-    if args.port_sets:
-        print(f'ours: port sets {args.port_sets}')
+    domain_table(boots)
     for op in ('send', 'send-auto', 'sendto-auto'):
         s = extras['stock'].get('locks_' + op)
         o = extras['ours'].get('locks_' + op)

@@ -4,15 +4,23 @@
  *
  * A domain is immutable, and so is the answer of its rule tree for a port:
  * when the domain is created, the answer for every port and every network
- * right the domain handles is computed once, into a 65536-bit set per
- * handled right (struct landlock_net_ports in net_rs.h).  The Rust hooks then
- * check a port with one memory access, and only walk the rule tree again to
+ * right the domain handles is computed once (struct landlock_net_ports in
+ * net_rs.h).  The hooks then check a port with a binary search of a short
+ * sorted array, or one bitmap access, and only walk the rule tree again to
  * describe a denial (audit record and trace event) or when the
  * check_rule_net_port trace event is enabled.
+ *
+ * The compiled form takes what the policy needs: a list of the allowed ports
+ * (3 bytes each: the key and the rights allowing it), one kmalloc object with
+ * its header.  Only when this list would cost the allocator more than one
+ * 8 KiB bitmap per handled right (a few thousand allowed ports) does each
+ * handled right get a bitmap instead.  A list sorted in the rule tree's order
+ * comes out of an in-order walk of the tree, without sorting.
  *
  * Copyright © 2026 The landlock-udp developers
  */
 
+#include <kunit/static_stub.h>
 #include <kunit/test.h>
 #include <linux/bitops.h>
 #include <linux/build_bug.h>
@@ -31,11 +39,20 @@
 #include "ruleset.h"
 
 static_assert(LANDLOCK_NET_RS_NUM_ACCESS == LANDLOCK_NUM_ACCESS_NET);
-/* The layers of a domain fit in the u16 masks of add_rule(). */
+/* The layers of a domain fit in the u16 masks of rule_rights(). */
 static_assert(sizeof(u16) * BITS_PER_BYTE >= LANDLOCK_MAX_NUM_LAYERS);
-static_assert(sizeof_field(struct landlock_net_ports, bits[0]) *
-		      BITS_PER_BYTE ==
-	      1 << BITS_PER_TYPE(__be16));
+/* The rights of a port fit in a u8 of landlock_net_ports.rights. */
+static_assert(sizeof(u8) * BITS_PER_BYTE >= LANDLOCK_NUM_ACCESS_NET);
+/* A bitmap has one bit per port. */
+#define BITMAP_SIZE (LANDLOCK_NET_RS_SET_WORDS * sizeof(u64))
+static_assert(BITMAP_SIZE * BITS_PER_BYTE == 1 << BITS_PER_TYPE(__be16));
+
+/* The forms of compile(): the domains get the cheaper, the tests force one. */
+enum form {
+	FORM_CHEAPER,
+	FORM_LIST,
+	FORM_BITMAPS,
+};
 
 /* Returns the set of layers (bit N-1 for level N) of @domain handling @right. */
 static u16 handling_layers(const struct landlock_domain *const domain,
@@ -51,33 +68,183 @@ static u16 handling_layers(const struct landlock_domain *const domain,
 }
 
 /*
- * Sets the bit of @rule's port in the set of each right that all its
- * handling layers grant.  This is the decision of landlock_unmask_layers()
- * for one rule, written per right rather than per layer, so that the KUnit
- * test below compares two formulations.
+ * Returns the rights that all the handling layers of @rule grant.  This is
+ * the decision of landlock_unmask_layers() for one rule, written per right
+ * rather than per layer, so that the KUnit test below compares two
+ * formulations.
  */
-static void add_rule(struct landlock_net_ports *const ports,
-		     const u16 handling[LANDLOCK_NUM_ACCESS_NET],
-		     const struct landlock_rule *const rule)
+static u8 rule_rights(const u16 handling[LANDLOCK_NUM_ACCESS_NET],
+		      const struct landlock_rule *const rule)
 {
-	const u16 port = (u16)rule->key.data;
+	u16 granting[LANDLOCK_NUM_ACCESS_NET] = {};
+	u8 rights = 0;
+
+	for (size_t i = 0; i < rule->num_layers; i++) {
+		const struct landlock_layer *const layer = &rule->layers[i];
+
+		for (size_t right = 0; right < LANDLOCK_NUM_ACCESS_NET; right++) {
+			if (layer->access & BIT(right))
+				granting[right] |= BIT(layer->level - 1);
+		}
+	}
+	for (size_t right = 0; right < LANDLOCK_NUM_ACCESS_NET; right++) {
+		if (handling[right] && !(handling[right] & ~granting[right]))
+			rights |= BIT(right);
+	}
+	return rights;
+}
+
+/* Returns the size of the header followed by a list of @num ports. */
+static size_t list_size(const size_t num)
+{
+	return sizeof(struct landlock_net_ports) +
+	       num * (sizeof(u16) + sizeof(u8));
+}
+
+/*
+ * Returns whether a list of @num ports costs the allocator no more than a
+ * bitmap for each of @num_rights rights does (kmalloc rounds a request up to
+ * its size class, or to a power-of-two number of pages).
+ */
+static bool list_is_cheaper(const size_t num, const size_t num_rights)
+{
+	return kmalloc_size_roundup(list_size(num)) <=
+	       kmalloc_size_roundup(list_size(0)) +
+		       num_rights * kmalloc_size_roundup(BITMAP_SIZE);
+}
+
+/* Allocates zeroed memory for port sets; the KUnit tests make it fail. */
+static void *alloc_ports(const size_t size)
+{
+	KUNIT_STATIC_STUB_REDIRECT(alloc_ports, size);
+	return kvzalloc(size, GFP_KERNEL_ACCOUNT);
+}
+
+/**
+ * landlock_free_net_ports - Free the port sets of a domain
+ *
+ * @ports: Port sets built by landlock_compile_net_ports(), or NULL.
+ */
+void landlock_free_net_ports(const struct landlock_net_ports *const ports)
+{
+	if (!ports)
+		return;
+	for (size_t right = 0; right < LANDLOCK_NUM_ACCESS_NET; right++)
+		kvfree(ports->bits[right]);
+	kvfree(ports);
+}
+
+/* Where compile() writes the port sets it builds. */
+struct builder {
+	/* @keys and @rights: the list form, or NULL. */
+	u16 *keys;
+	u8 *rights;
+	/* @bits: the bitmap of each handled right, in the bitmap form. */
+	u64 *bits[LANDLOCK_NUM_ACCESS_NET];
+};
+
+/* Gives a bitmap to each right of @ports->handled. */
+static int alloc_bitmaps(struct landlock_net_ports *const ports,
+			 struct builder *const b)
+{
+	for (size_t right = 0; right < LANDLOCK_NUM_ACCESS_NET; right++) {
+		if (!(ports->handled & BIT(right)))
+			continue;
+		b->bits[right] = alloc_ports(BITMAP_SIZE);
+		if (!b->bits[right])
+			return -ENOMEM;
+		ports->bits[right] = b->bits[right];
+		ports->size += kmalloc_size_roundup(BITMAP_SIZE);
+	}
+	return 0;
+}
+
+/* Adds @key, the @i-th port that some right allows, for @rights to @b. */
+static void add_port(struct builder *const b, const u32 i, const u16 key,
+		     const u8 rights)
+{
+	if (b->keys) {
+		b->keys[i] = key;
+		b->rights[i] = rights;
+		return;
+	}
+	for (size_t right = 0; right < LANDLOCK_NUM_ACCESS_NET; right++) {
+		if (rights & BIT(right))
+			__set_bit(key, (unsigned long *)b->bits[right]);
+	}
+}
+
+/*
+ * Walks @domain's port rules in the tree's order, ascending keys (so that a
+ * list comes out sorted), adds each port that some right allows to @b unless
+ * @b is NULL, and returns their number.
+ */
+static u32 add_ports(const struct landlock_domain *const domain,
+		     const u16 handling[LANDLOCK_NUM_ACCESS_NET],
+		     struct builder *const b)
+{
+	u32 num = 0;
+
+	for (struct rb_node *node = rb_first(&domain->rules.root_net_port);
+	     node; node = rb_next(node)) {
+		const struct landlock_rule *const rule =
+			rb_entry(node, struct landlock_rule, node);
+		const u8 rights = rule_rights(handling, rule);
+
+		if (!rights)
+			continue;
+		if (b)
+			add_port(b, num, (u16)rule->key.data, rights);
+		num++;
+	}
+	return num;
+}
+
+/*
+ * Returns the port sets of @domain in @form, NULL if @domain handles no
+ * network right, or ERR_PTR(-ENOMEM).
+ */
+static struct landlock_net_ports *compile(const struct landlock_domain *domain,
+					  const enum form form)
+{
+	u16 handling[LANDLOCK_NUM_ACCESS_NET];
+	struct landlock_net_ports *ports;
+	struct builder b = {};
+	bool list;
+	u8 handled = 0;
+	u32 num;
 
 	for (size_t right = 0; right < LANDLOCK_NUM_ACCESS_NET; right++) {
-		u16 granting = 0;
-
-		if (!ports->set[right])
-			continue;
-		for (size_t i = 0; i < rule->num_layers; i++) {
-			const struct landlock_layer *const layer =
-				&rule->layers[i];
-
-			if (layer->access & BIT(right))
-				granting |= BIT(layer->level - 1);
-		}
-		if (!(handling[right] & ~granting))
-			__set_bit(port, (unsigned long *)ports
-						->bits[ports->set[right] - 1]);
+		handling[right] = handling_layers(domain, right);
+		if (handling[right])
+			handled |= BIT(right);
 	}
+	if (!handled)
+		return NULL;
+
+	num = add_ports(domain, handling, NULL);
+	list = form == FORM_LIST ||
+	       (form == FORM_CHEAPER && list_is_cheaper(num, hweight8(handled)));
+
+	/* Ports not in any rule are denied: every set starts empty. */
+	ports = alloc_ports(list_size(list ? num : 0));
+	if (!ports)
+		return ERR_PTR(-ENOMEM);
+
+	ports->handled = handled;
+	ports->size = kmalloc_size_roundup(list_size(list ? num : 0));
+	if (list) {
+		b.keys = (u16 *)(ports + 1);
+		b.rights = (u8 *)(b.keys + num);
+		ports->keys = b.keys;
+		ports->rights = b.rights;
+		ports->num = num;
+	} else if (alloc_bitmaps(ports, &b)) {
+		landlock_free_net_ports(ports);
+		return ERR_PTR(-ENOMEM);
+	}
+	add_ports(domain, handling, &b);
+	return ports;
 }
 
 /**
@@ -92,36 +259,11 @@ static void add_rule(struct landlock_net_ports *const ports,
  */
 int landlock_compile_net_ports(struct landlock_domain *const domain)
 {
-	u16 handling[LANDLOCK_NUM_ACCESS_NET];
-	struct landlock_net_ports *ports;
-	struct landlock_rule *rule, *next;
-	size_t num_sets = 0;
+	const struct landlock_net_ports *const ports =
+		compile(domain, FORM_CHEAPER);
 
-	for (size_t right = 0; right < LANDLOCK_NUM_ACCESS_NET; right++) {
-		handling[right] = handling_layers(domain, right);
-		if (handling[right])
-			num_sets++;
-	}
-	if (!num_sets)
-		return 0;
-
-	/* Ports not in any rule are denied: every set starts empty. */
-	ports = kvzalloc(struct_size(ports, bits, num_sets),
-			 GFP_KERNEL_ACCOUNT);
-	if (!ports)
-		return -ENOMEM;
-
-	ports->size = struct_size(ports, bits, num_sets);
-	num_sets = 0;
-	for (size_t right = 0; right < LANDLOCK_NUM_ACCESS_NET; right++) {
-		if (handling[right])
-			ports->set[right] = ++num_sets;
-	}
-
-	rbtree_postorder_for_each_entry_safe(rule, next,
-					     &domain->rules.root_net_port, node)
-		add_rule(ports, handling, rule);
-
+	if (IS_ERR(ports))
+		return PTR_ERR(ports);
 	domain->net_ports = ports;
 	return 0;
 }
@@ -131,8 +273,8 @@ int landlock_compile_net_ports(struct landlock_domain *const domain)
  *
  * @domain: Domain.
  *
- * Return: The size in bytes of @domain's port sets (its header and 8 KiB per
- * network right that a layer handles), 0 if it handles none.
+ * Return: The memory in bytes that the allocator spends on @domain's port
+ * sets, 0 if it handles no network right.
  */
 size_t landlock_net_ports_size(const struct landlock_domain *const domain)
 {
@@ -141,15 +283,35 @@ size_t landlock_net_ports_size(const struct landlock_domain *const domain)
 
 #ifdef CONFIG_SECURITY_LANDLOCK_KUNIT_TEST
 
-/* Returns the answer of @ports for @port (a rule key) and @right. */
+/*
+ * Returns the answer of @ports for @port (a rule key) and @right, as the C
+ * hooks read it.
+ */
 static bool compiled_allows(const struct landlock_net_ports *const ports,
 			    const size_t right, const u16 port)
 {
-	if (!ports || !ports->set[right])
-		return true;
-	return test_bit(
-		port,
-		(const unsigned long *)ports->bits[ports->set[right] - 1]);
+	return !ports ||
+	       landlock_net_ports_allow(ports, BIT(right), (__force __be16)port);
+}
+
+/* Checks the invariants of struct landlock_net_ports. */
+static void check_form(struct kunit *const test,
+		       const struct landlock_net_ports *const ports)
+{
+	if (!ports)
+		return;
+	KUNIT_EXPECT_NE(test, ports->handled, 0);
+	KUNIT_EXPECT_EQ(test, ports->handled & ~LANDLOCK_MASK_ACCESS_NET, 0);
+	for (size_t right = 0; right < LANDLOCK_NUM_ACCESS_NET; right++) {
+		if (!(ports->handled & BIT(right)))
+			KUNIT_EXPECT_NULL(test, ports->bits[right]);
+	}
+	for (u32 i = 0; i < ports->num; i++) {
+		if (i)
+			KUNIT_EXPECT_LT(test, ports->keys[i - 1], ports->keys[i]);
+		KUNIT_EXPECT_NE(test, ports->rights[i], 0);
+		KUNIT_EXPECT_EQ(test, ports->rights[i] & ~ports->handled, 0);
+	}
 }
 
 /* Returns the rule tree's answer, as the C hooks compute it. */
@@ -234,10 +396,45 @@ static struct landlock_domain *random_domain(struct kunit *const test,
 #define TEST_DOMAINS 300
 #define TEST_RANDOM_PORTS 16
 
+/* Compares the port sets of @domain in every form with its rule tree. */
+static void compare_forms(struct kunit *const test,
+			  const struct landlock_domain *const domain,
+			  const u16 *const ports, const size_t num_ports,
+			  u32 *const cases, u32 *const denied)
+{
+	const struct landlock_net_ports *const forms[] = {
+		domain->net_ports,
+		compile(domain, FORM_LIST),
+		compile(domain, FORM_BITMAPS),
+	};
+
+	for (size_t f = 0; f < ARRAY_SIZE(forms); f++) {
+		KUNIT_ASSERT_FALSE(test, IS_ERR(forms[f]));
+		check_form(test, forms[f]);
+	}
+	for (size_t right = 0; right < LANDLOCK_NUM_ACCESS_NET; right++) {
+		for (size_t i = 0; i < num_ports; i++) {
+			const bool tree = tree_allows(domain, right, ports[i]);
+
+			for (size_t f = 0; f < ARRAY_SIZE(forms); f++)
+				KUNIT_EXPECT_EQ_MSG(test, tree,
+						    compiled_allows(forms[f],
+								    right,
+								    ports[i]),
+						    "form %zu, right %zu, port %#x",
+						    f, right, ports[i]);
+			(*cases)++;
+			*denied += !tree;
+		}
+	}
+	landlock_free_net_ports(forms[1]);
+	landlock_free_net_ports(forms[2]);
+}
+
 /*
- * The compiled sets give the rule tree's answer for every right and port:
- * every rule port, the ports next to them, and random ones, on random
- * domains of 1 to 16 layers.
+ * The compiled sets, in both forms, give the rule tree's answer for every
+ * right and port: every rule port, the ports next to them, and random ones,
+ * on random domains of 1 to 16 layers.
  */
 static void test_compiled_ports_match_tree(struct kunit *const test)
 {
@@ -248,32 +445,18 @@ static void test_compiled_ports_match_tree(struct kunit *const test)
 	for (u32 d = 0; d < TEST_DOMAINS; d++) {
 		struct landlock_domain *const domain =
 			random_domain(test, &state);
-		u16 ports[ARRAY_SIZE(test_ports) * 2 + TEST_RANDOM_PORTS];
+		u16 ports[ARRAY_SIZE(test_ports) * 3 + TEST_RANDOM_PORTS];
 		size_t num_ports = 0;
 
 		for (size_t i = 0; i < ARRAY_SIZE(test_ports); i++) {
+			ports[num_ports++] = test_ports[i] - 1;
 			ports[num_ports++] = test_ports[i];
 			ports[num_ports++] = test_ports[i] + 1;
 		}
 		for (size_t i = 0; i < TEST_RANDOM_PORTS; i++)
 			ports[num_ports++] = prandom_u32_state(&state);
 
-		for (size_t right = 0; right < LANDLOCK_NUM_ACCESS_NET;
-		     right++) {
-			for (size_t i = 0; i < num_ports; i++) {
-				const bool tree =
-					tree_allows(domain, right, ports[i]);
-
-				KUNIT_EXPECT_EQ_MSG(
-					test, tree,
-					compiled_allows(domain->net_ports,
-							right, ports[i]),
-					"domain %u, right %zu, port %#x", d,
-					right, ports[i]);
-				cases++;
-				denied += !tree;
-			}
-		}
+		compare_forms(test, domain, ports, num_ports, &cases, &denied);
 		landlock_put_domain(domain);
 	}
 	kunit_info(test, "%u cases (%u denied) on %u domains", cases, denied,
@@ -283,46 +466,209 @@ static void test_compiled_ports_match_tree(struct kunit *const test)
 	KUNIT_EXPECT_GT(test, cases - denied, cases / 10);
 }
 
-/* 8 KiB per handled right and a small header; nothing without network rights. */
-static void test_compiled_ports_size(struct kunit *const test)
+/* Returns a one-layer domain handling @handled, with @num_rules rules. */
+static struct landlock_domain *
+make_domain(struct kunit *const test, const access_mask_t handled,
+	    const u16 *const keys, const access_mask_t *const access,
+	    const size_t num_rules)
 {
-	const access_mask_t handled[] = {
-		0,
+	struct landlock_ruleset *const ruleset =
+		landlock_create_ruleset(LANDLOCK_ACCESS_FS_EXECUTE, handled, 0);
+	struct landlock_domain *domain;
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ruleset));
+	for (size_t i = 0; i < num_rules; i++)
+		KUNIT_ASSERT_EQ(test, 0,
+				landlock_append_net_rule(
+					ruleset, ntohs((__force __be16)keys[i]),
+					access[i], 0));
+	mutex_lock(&ruleset->lock);
+	domain = landlock_merge_ruleset(NULL, ruleset);
+	mutex_unlock(&ruleset->lock);
+	landlock_put_ruleset(ruleset);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(domain));
+	return domain;
+}
+
+/*
+ * Every port of every right, in both forms, on a domain whose rules are on
+ * the first and last keys and next to a byte boundary.
+ */
+static void test_compiled_ports_every_port(struct kunit *const test)
+{
+	static const u16 keys[] = { 0, 1, 0x00ff, 0x0100, 0x3412, 0xfffe,
+				    0xffff };
+	static const access_mask_t access[] = {
 		LANDLOCK_ACCESS_NET_BIND_UDP,
+		LANDLOCK_MASK_ACCESS_NET,
+		LANDLOCK_ACCESS_NET_CONNECT_TCP,
+		LANDLOCK_ACCESS_NET_CONNECT_SEND_UDP,
+		LANDLOCK_MASK_ACCESS_NET,
+		LANDLOCK_ACCESS_NET_BIND_TCP,
 		LANDLOCK_ACCESS_NET_BIND_UDP |
 			LANDLOCK_ACCESS_NET_CONNECT_SEND_UDP,
-		LANDLOCK_MASK_ACCESS_NET,
 	};
+	struct landlock_domain *const domain =
+		make_domain(test, LANDLOCK_MASK_ACCESS_NET, keys, access,
+			    ARRAY_SIZE(keys));
+	u16 *const ports = kunit_kmalloc_array(test, 1 << 16, sizeof(*ports),
+					       GFP_KERNEL);
+	u32 cases = 0, denied = 0;
 
-	for (size_t i = 0; i < ARRAY_SIZE(handled); i++) {
-		struct landlock_ruleset *const ruleset =
-			landlock_create_ruleset(LANDLOCK_ACCESS_FS_EXECUTE,
-						handled[i], 0);
-		const size_t sets = hweight32(handled[i]);
+	KUNIT_ASSERT_NOT_NULL(test, ports);
+	for (u32 port = 0; port < 1 << 16; port++)
+		ports[port] = port;
+	compare_forms(test, domain, ports, 1 << 16, &cases, &denied);
+	KUNIT_EXPECT_EQ(test, cases, 4 << 16);
+	/* The (port, right) pairs of the rules: 3, 3, 4 and 4 per right. */
+	KUNIT_EXPECT_EQ(test, cases - denied, 14);
+	landlock_put_domain(domain);
+}
+
+/* Returns what the allocator spends on @ports, as ksize() tells. */
+static size_t allocated(const struct landlock_net_ports *const ports)
+{
+	size_t size;
+
+	if (!ports)
+		return 0;
+	size = ksize(ports);
+	for (size_t right = 0; right < LANDLOCK_NUM_ACCESS_NET; right++) {
+		if (ports->bits[right])
+			size += ksize(ports->bits[right]);
+	}
+	return size;
+}
+
+/*
+ * The port sets take what the allocator spends on the cheaper form (as
+ * ksize() reports it): nothing without network rights, a few hundred bytes
+ * for 100 rules on 4 rights, 8 KiB per handled right for many rules.
+ */
+static void test_compiled_ports_size(struct kunit *const test)
+{
+	static const struct {
+		access_mask_t handled;
+		u32 num_rules;
+		bool bitmaps;
+		size_t max_size;
+	} cases[] = {
+		{ 0, 0, false, 0 },
+		{ LANDLOCK_ACCESS_NET_BIND_UDP, 1, false, 128 },
+		{ LANDLOCK_MASK_ACCESS_NET, 1, false, 128 },
+		{ LANDLOCK_MASK_ACCESS_NET, 100, false, 512 },
+		{ LANDLOCK_MASK_ACCESS_NET, 1000, false, 4096 },
+		{ LANDLOCK_ACCESS_NET_BIND_UDP, 10000, true, 8192 + 128 },
+		{ LANDLOCK_MASK_ACCESS_NET, 10000, false, 4 * 8192 },
+		{ LANDLOCK_MASK_ACCESS_NET, 20000, true, 4 * 8192 + 128 },
+	};
+	u16 *const keys = kunit_kmalloc_array(test, 20000, sizeof(*keys),
+					      GFP_KERNEL);
+	access_mask_t *const access = kunit_kmalloc_array(
+		test, 20000, sizeof(*access), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, keys);
+	KUNIT_ASSERT_NOT_NULL(test, access);
+	for (size_t c = 0; c < ARRAY_SIZE(cases); c++) {
+		const size_t num_rights = hweight32(cases[c].handled);
 		struct landlock_domain *domain;
+		const struct landlock_net_ports *ports;
 
-		KUNIT_ASSERT_FALSE(test, IS_ERR(ruleset));
-		mutex_lock(&ruleset->lock);
-		domain = landlock_merge_ruleset(NULL, ruleset);
-		mutex_unlock(&ruleset->lock);
-		landlock_put_ruleset(ruleset);
-		KUNIT_ASSERT_FALSE(test, IS_ERR(domain));
-
+		for (u32 i = 0; i < cases[c].num_rules; i++) {
+			/* Spread over the key space, as real ports are. */
+			keys[i] = i * 3 + 7;
+			access[i] = cases[c].handled;
+		}
+		domain = make_domain(test, cases[c].handled, keys, access,
+				     cases[c].num_rules);
+		ports = domain->net_ports;
 		KUNIT_EXPECT_EQ(test, landlock_net_ports_size(domain),
-				sets ? sizeof(struct landlock_net_ports) +
-						sets * 8192 :
-				       0);
+				allocated(ports));
+		KUNIT_EXPECT_LE_MSG(test, landlock_net_ports_size(domain),
+				    cases[c].max_size, "case %zu", c);
+		/* Never more than a bitmap per right and a header. */
 		KUNIT_EXPECT_LE(test, landlock_net_ports_size(domain),
-				sizeof(struct landlock_net_ports) +
-					sets * 8192);
+				num_rights * 8192 +
+					kmalloc_size_roundup(list_size(0)));
+		if (ports) {
+			KUNIT_EXPECT_EQ_MSG(test, !ports->keys,
+					    cases[c].bitmaps, "case %zu", c);
+			KUNIT_EXPECT_EQ(test, ports->num,
+					ports->keys ? cases[c].num_rules : 0);
+		}
+		check_form(test, ports);
 		landlock_put_domain(domain);
 	}
+}
+
+/* Allocations of alloc_ports() to let through, in the KUnit test's priv. */
+static void *fail_alloc_ports(const size_t size)
+{
+	struct kunit *const test = kunit_get_current_test();
+	int *const allowed = test->priv;
+
+	if (!(*allowed)--)
+		return NULL;
+	return kvzalloc(size, GFP_KERNEL_ACCOUNT);
+}
+
+/*
+ * A failing allocation of port sets fails the domain's creation with
+ * -ENOMEM, in both forms and at each allocation, and frees what was taken
+ * (checked by kmemleak).
+ */
+static void test_compile_enomem(struct kunit *const test)
+{
+	static const u16 keys[] = { 0x3412 };
+	static const access_mask_t access[] = { LANDLOCK_MASK_ACCESS_NET };
+	struct landlock_domain *const domain =
+		make_domain(test, LANDLOCK_MASK_ACCESS_NET, keys, access, 1);
+	struct landlock_ruleset *const ruleset = landlock_create_ruleset(
+		LANDLOCK_ACCESS_FS_EXECUTE, LANDLOCK_ACCESS_NET_BIND_UDP, 0);
+	const struct landlock_net_ports *ports;
+	struct landlock_domain *child;
+	int allowed;
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ruleset));
+	test->priv = &allowed;
+	kunit_activate_static_stub(test, alloc_ports, fail_alloc_ports);
+
+	/* restrict_self(): the merge fails. */
+	allowed = 0;
+	mutex_lock(&ruleset->lock);
+	child = landlock_merge_ruleset(domain, ruleset);
+	mutex_unlock(&ruleset->lock);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(child), -ENOMEM);
+
+	/* The header, then each of the 4 bitmaps. */
+	for (int failing = 0; failing < 5; failing++) {
+		allowed = failing;
+		ports = compile(domain, FORM_BITMAPS);
+		KUNIT_EXPECT_EQ_MSG(test, PTR_ERR(ports), -ENOMEM,
+				    "allocation %d", failing);
+		/* No allocation after the failing one. */
+		KUNIT_EXPECT_EQ(test, allowed, -1);
+	}
+	allowed = 5;
+	ports = compile(domain, FORM_BITMAPS);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(ports));
+	KUNIT_EXPECT_EQ(test, allowed, 0);
+	landlock_free_net_ports(ports);
+
+	allowed = 0;
+	KUNIT_EXPECT_EQ(test, PTR_ERR(compile(domain, FORM_LIST)), -ENOMEM);
+
+	kunit_deactivate_static_stub(test, alloc_ports);
+	landlock_put_ruleset(ruleset);
+	landlock_put_domain(domain);
 }
 
 static struct kunit_case test_cases[] = {
 	/* clang-format off */
 	KUNIT_CASE(test_compiled_ports_match_tree),
+	KUNIT_CASE(test_compiled_ports_every_port),
 	KUNIT_CASE(test_compiled_ports_size),
+	KUNIT_CASE(test_compile_enomem),
 	{}
 	/* clang-format on */
 };

@@ -20,6 +20,8 @@ struct landlock_domain;
 
 int landlock_compile_net_ports(struct landlock_domain *const domain);
 
+void landlock_free_net_ports(const struct landlock_net_ports *const ports);
+
 size_t landlock_net_ports_size(const struct landlock_domain *const domain);
 
 /* Returns whether @ports' domain restricts @access (one right). */
@@ -27,7 +29,31 @@ static inline bool
 landlock_net_ports_handles(const struct landlock_net_ports *const ports,
 			   const u32 access)
 {
-	return ports->set[__ffs(access)];
+	return ports->handled & access;
+}
+
+/*
+ * Returns the rights of the list form that allow @key (a port in network
+ * byte order read as a native u16), 0 if @key is not listed: a binary search
+ * of the sorted @ports->keys, cf. PortSets::allows() in net_rs.rs.
+ */
+static inline u8
+landlock_net_ports_find(const struct landlock_net_ports *const ports,
+			const u16 key)
+{
+	u32 low = 0, high = ports->num;
+
+	while (low < high) {
+		const u32 mid = low + (high - low) / 2;
+
+		if (ports->keys[mid] == key)
+			return ports->rights[mid];
+		if (ports->keys[mid] < key)
+			low = mid + 1;
+		else
+			high = mid;
+	}
+	return 0;
 }
 
 /*
@@ -39,9 +65,13 @@ landlock_net_ports_allow(const struct landlock_net_ports *const ports,
 			 const u32 access, const __be16 port)
 {
 	const u16 key = (__force u16)port;
-	const u8 set = ports->set[__ffs(access)];
+	const u64 *const bits = ports->bits[__ffs(access)];
 
-	return !set || (ports->bits[set - 1][key / 64] & BIT_ULL(key % 64));
+	if (!landlock_net_ports_handles(ports, access))
+		return true;
+	if (bits)
+		return bits[key / 64] & BIT_ULL(key % 64);
+	return landlock_net_ports_find(ports, key) & access;
 }
 
 #else /* IS_ENABLED(CONFIG_INET) */

@@ -82,37 +82,58 @@ struct landlock_net_rs_request {
 
 /* Number of network access rights (LANDLOCK_NUM_ACCESS_NET, cf. net.c). */
 #define LANDLOCK_NET_RS_NUM_ACCESS 4
-/* 64-bit words of a port set: one bit per port. */
+/* 64-bit words of a port bitmap: one bit per port. */
 #define LANDLOCK_NET_RS_SET_WORDS (65536 / 64)
 
 /**
  * struct landlock_net_ports - The ports a domain allows, per network right
  *
  * Compiled from the domain's rules when the domain is created, and as
- * immutable as the domain: bit @port of the set of a right is 1 iff every
- * layer of the domain that handles this right allows @port for it, i.e. iff
- * the rule tree walk (landlock_unmask_layers()) allows it.  The rule tree
+ * immutable as the domain: a port is allowed for a handled right iff every
+ * layer of the domain that handles this right allows the port for it, i.e.
+ * iff the rule tree walk (landlock_unmask_layers()) allows it.  The rule tree
  * stays the source of truth: a denial walks it again, for the audit record
  * and the trace event.  A domain that handles no network right has none.
+ *
+ * A port is a rule key: its value in network byte order, read as a native
+ * u16.  Each handled right has one of two forms, whichever the allocator
+ * spends less on for the domain (cf. net_ports.c): the sorted list of the
+ * ports that some right allows, with the rights allowing each (shared by
+ * all the rights of the list form), or a 65536-bit bitmap of its own.
  */
 struct landlock_net_ports {
 	/**
-	 * @set: For each network right, by its bit number in
-	 * LANDLOCK_ACCESS_NET_*, 1 + the index of its set in @bits, or 0 if no
-	 * layer of the domain handles it (the right is then not restricted).
+	 * @bits: For each network right, by its bit number in
+	 * LANDLOCK_ACCESS_NET_*: its bitmap (bit (port % 64) of word
+	 * (port / 64), LANDLOCK_NET_RS_SET_WORDS words), or NULL if the right
+	 * is not handled or is looked up in @keys.
 	 */
-	u8 set[LANDLOCK_NET_RS_NUM_ACCESS];
+	const u64 *bits[LANDLOCK_NET_RS_NUM_ACCESS];
 	/**
-	 * @size: Size of this structure in bytes: its header and 8 KiB per
-	 * handled right (the memory a domain's port sets take).
+	 * @keys: The ports that some right of the list form allows, in
+	 * ascending order of their native u16 value (the rule tree's order);
+	 * @num entries, stored after this header.
+	 */
+	const u16 *keys;
+	/**
+	 * @rights: For each entry of @keys, the LANDLOCK_ACCESS_NET_* rights of
+	 * the list form that allow it (never 0); @num entries, after @keys.
+	 */
+	const u8 *rights;
+	/**
+	 * @num: Number of entries of @keys and @rights.
+	 */
+	u32 num;
+	/**
+	 * @size: The memory these sets take, as the allocator spends it (the
+	 * kmalloc size classes of this structure and its bitmaps).
 	 */
 	u32 size;
 	/**
-	 * @bits: The sets.  A port is indexed by its value in network byte
-	 * order read as a native u16 (the rule key): bit (port % 64) of word
-	 * (port / 64).
+	 * @handled: The LANDLOCK_ACCESS_NET_* rights that some layer of the
+	 * domain handles; the others are not restricted.
 	 */
-	u64 bits[][LANDLOCK_NET_RS_SET_WORDS];
+	u8 handled;
 };
 
 /**

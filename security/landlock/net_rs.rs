@@ -12,9 +12,10 @@
 //! built without Rust).  The C side of each hook (`net.c`) registers it and finds the domain:
 //! it only calls the Rust one for a task whose domain handles a network right, on a socket that is
 //! not a kernel one, with a [`Subject`].  Every decision is then taken here: a port is checked
-//! against the domain's compiled port sets ([`PortSets`], one memory access), and C walks the rule
-//! tree again only to log a denial, with a request described by scalars (see `net_rs.h`), or to
-//! emit the `check_rule_net_port` trace event while it is enabled.
+//! against the domain's compiled port sets ([`PortSets`]: a bit test, or a binary search of a
+//! short sorted list), and C walks the rule tree again only to log a denial, with a request
+//! described by scalars (see `net_rs.h`), or to emit the `check_rule_net_port` trace event while
+//! it is enabled.
 //!
 //! A send without a destination, most datagrams' path, only needs the autobind check of
 //! [`check_autobind_udp_socket()`]: a socket bound explicitly to a port (`SOCK_BINDPORT_LOCK`)
@@ -176,10 +177,13 @@ c_field!(bindings::landlock_net_rs_subject, ports, SUBJ_PORTS);
 c_field!(bindings::landlock_net_rs_subject, trace, SUBJ_TRACE);
 static_assert!(size_of::<bindings::landlock_net_rs_subject>() == c_layout::SUBJ_SIZE);
 // `struct landlock_net_ports`, read by `PortSets`.
-c_field!(bindings::landlock_net_ports, set, PORTS_SET);
-c_field!(bindings::landlock_net_ports, size, PORTS_SIZE_FIELD);
 c_field!(bindings::landlock_net_ports, bits, PORTS_BITS);
-static_assert!(size_of::<u8>() == c_layout::PORTS_SET_SIZE);
+c_field!(bindings::landlock_net_ports, keys, PORTS_KEYS);
+c_field!(bindings::landlock_net_ports, rights, PORTS_RIGHTS);
+c_field!(bindings::landlock_net_ports, num, PORTS_NUM);
+c_field!(bindings::landlock_net_ports, size, PORTS_SIZE_FIELD);
+c_field!(bindings::landlock_net_ports, handled, PORTS_HANDLED);
+static_assert!(size_of::<u8>() == c_layout::PORTS_HANDLED_SIZE);
 static_assert!(size_of::<bindings::landlock_net_ports>() == c_layout::PORTS_SIZE);
 
 /// Socket operation checked by a hook.
@@ -499,37 +503,51 @@ fn connect_may_autobind(family: Option<u16>, addrlen: c_int) -> bool {
     long_enough && family != Some(AF_UNSPEC)
 }
 
-/// The compiled port sets of a domain, cf. `struct landlock_net_ports`: for each network right,
-/// whether the domain handles it and, if it does, which ports every layer allows.
+/// The compiled port sets of a domain, cf. `struct landlock_net_ports`: which network rights the
+/// domain handles and, for each, which ports every layer allows.
 #[derive(Clone, Copy)]
 struct PortSets<'a> {
-    /// For each right, by bit number: 1 + the index of its set in `bits`, or 0 if not handled.
-    set: &'a [u8; bindings::LANDLOCK_NET_RS_NUM_ACCESS as usize],
-    /// The sets: bit `port % 64` of word `port / 64`, `port` in network byte order.
-    bits: &'a [[u64; SET_WORDS]],
+    /// The `LANDLOCK_ACCESS_NET_*` rights that the domain handles.
+    handled: u8,
+    /// For each right, by bit number: its bitmap (bit `port % 64` of word `port / 64`), or
+    /// `None` if it is looked up in `keys`.
+    bits: [Option<&'a [u64; SET_WORDS]>; NUM_ACCESS],
+    /// The ports that some right of the list form allows, sorted.
+    keys: &'a [u16],
+    /// For each entry of `keys`, the rights allowing it.
+    rights: &'a [u8],
 }
 
-/// 64-bit words of a port set.
+/// 64-bit words of a port bitmap.
 const SET_WORDS: usize = bindings::LANDLOCK_NET_RS_SET_WORDS as usize;
+/// Number of network access rights.
+const NUM_ACCESS: usize = bindings::LANDLOCK_NET_RS_NUM_ACCESS as usize;
 
 impl<'a> PortSets<'a> {
     /// Returns whether the domain restricts `access`.
     fn handles(&self, access: NetAccess) -> bool {
-        self.set[access.bit()] != 0
+        u32::from(self.handled) & access.mask() != 0
     }
 
-    /// Returns whether the domain allows `port` (network byte order) for `access`.  A right that
-    /// the domain does not handle is allowed; a set missing from `bits` (which the C side never
-    /// builds) denies every port.
+    /// Returns whether the domain allows `port` (network byte order) for `access`: a bit test,
+    /// or a binary search of the sorted list (cf. `landlock_net_ports_allow()`).  A right that
+    /// the domain does not handle is allowed; a list entry without its rights (which the C side
+    /// never builds) allows nothing.
     fn allows(&self, access: NetAccess, port: u16) -> bool {
-        let port = usize::from(port);
-        match usize::from(self.set[access.bit()]) {
-            0 => true,
-            i => self
-                .bits
-                .get(i - 1)
-                .is_some_and(|set| set[port / 64] & (1 << (port % 64)) != 0),
+        if !self.handles(access) {
+            return true;
         }
+        let rights = match self.bits[access.bit()] {
+            Some(set) => {
+                let port = usize::from(port);
+                return set[port / 64] & (1 << (port % 64)) != 0;
+            }
+            None => match self.keys.binary_search(&port) {
+                Ok(i) => self.rights.get(i).copied().unwrap_or(0),
+                Err(_) => 0,
+            },
+        };
+        u32::from(rights) & access.mask() != 0
     }
 }
 
@@ -568,17 +586,33 @@ impl<'a> Subject<'a> {
     /// Returns the domain's port sets.
     #[inline(always)]
     fn sets(&self) -> PortSets<'a> {
-        // The sets follow the header, up to `size` (cf. `landlock_compile_net_ports()`).
-        let num_sets = (self.ports.size as usize)
-            .saturating_sub(offset_of!(bindings::landlock_net_ports, bits))
-            / size_of::<[u64; SET_WORDS]>();
-        // SAFETY: `landlock_compile_net_ports()` allocates `size` bytes: the header and one set
-        // per handled right, initialised and never written after the domain is created, which
-        // outlives `'a` (cf. the type invariant).
-        let bits = unsafe { core::slice::from_raw_parts(self.ports.bits.as_ptr(), num_sets) };
+        let ports = self.ports;
+        let num = ports.num as usize;
+        let list = |ptr: *const u16, rights: *const u8| {
+            if ptr.is_null() || rights.is_null() {
+                return (&[][..], &[][..]);
+            }
+            // SAFETY: `landlock_compile_net_ports()` stores `num` keys at `keys` and `num`
+            // rights at `rights`, initialised and never written after the domain is created,
+            // which outlives `'a` (cf. the type invariant).
+            unsafe {
+                (
+                    core::slice::from_raw_parts(ptr, num),
+                    core::slice::from_raw_parts(rights, num),
+                )
+            }
+        };
+        let (keys, rights) = list(ports.keys, ports.rights);
         PortSets {
-            set: &self.ports.set,
-            bits,
+            handled: ports.handled,
+            bits: ports.bits.map(|bits| {
+                // SAFETY: A non-null `bits` pointer of `landlock_compile_net_ports()` is a
+                // bitmap of `SET_WORDS` words, initialised and never written after the domain
+                // is created, which outlives `'a` (cf. the type invariant).
+                unsafe { bits.cast::<[u64; SET_WORDS]>().as_ref() }
+            }),
+            keys,
+            rights,
         }
     }
 
@@ -1842,9 +1876,9 @@ mod tests {
     }
 
     #[test]
-    fn port_sets() {
-        // A domain handling BIND_UDP (set 1) and CONNECT_TCP (set 2), not the other rights.
-        // Zeroed in place: two sets do not fit on the stack.
+    fn port_sets_bitmaps() {
+        // A domain handling BIND_UDP and CONNECT_TCP, not the other rights.
+        // Zeroed in place: two bitmaps do not fit on the stack.
         let mut bits =
             KBox::<[[u64; SET_WORDS]; 2]>::init(pin_init::init_zeroed(), GFP_KERNEL).unwrap();
         // Bits 0, 63, 64 (word boundaries), 0x3412 (port 4660 in network byte order on little
@@ -1853,36 +1887,75 @@ mod tests {
             bits[0][port / 64] |= 1 << (port % 64);
         }
         bits[1][80 / 64] |= 1 << (80 % 64);
-        let mut set = [0u8; bindings::LANDLOCK_NET_RS_NUM_ACCESS as usize];
-        set[NetAccess::BindUdp.bit()] = 1;
-        set[NetAccess::ConnectTcp.bit()] = 2;
-        let sets = PortSets {
-            set: &set,
-            bits: &bits[..],
+        let mut sets = PortSets {
+            handled: (NetAccess::BindUdp.mask() | NetAccess::ConnectTcp.mask()) as u8,
+            bits: [None; NUM_ACCESS],
+            keys: &[],
+            rights: &[],
         };
+        sets.bits[NetAccess::BindUdp.bit()] = Some(&bits[0]);
+        sets.bits[NetAccess::ConnectTcp.bit()] = Some(&bits[1]);
 
         assert!(sets.handles(NetAccess::BindUdp));
         assert!(sets.handles(NetAccess::ConnectTcp));
         assert!(!sets.handles(NetAccess::BindTcp));
         assert!(!sets.handles(NetAccess::ConnectSendUdp));
         for port in 0..=u16::MAX {
-            let p = usize::from(port);
-            let bind_udp = matches!(p, 0 | 63 | 64 | 0x3412 | 65535);
+            let bind_udp = matches!(port, 0 | 63 | 64 | 0x3412 | 65535);
             assert_eq!(sets.allows(NetAccess::BindUdp, port), bind_udp);
             assert_eq!(sets.allows(NetAccess::ConnectTcp, port), port == 80);
             // Not handled: not restricted.
             assert!(sets.allows(NetAccess::BindTcp, port));
             assert!(sets.allows(NetAccess::ConnectSendUdp, port));
         }
+    }
 
-        // A set index without a set (never built by C) denies every port.
-        set[NetAccess::BindTcp.bit()] = 3;
+    #[test]
+    fn port_sets_list() {
+        // A domain handling every right but BIND_TCP; the first and last keys are listed.
+        let bind_udp = NetAccess::BindUdp.mask() as u8;
+        let send_udp = NetAccess::ConnectSendUdp.mask() as u8;
+        let connect_tcp = NetAccess::ConnectTcp.mask() as u8;
+        let keys = [0u16, 1, 0x00ff, 0x0100, 0x3412, 0xfffe, 0xffff];
+        let rights = [
+            bind_udp,
+            send_udp,
+            connect_tcp,
+            bind_udp | send_udp,
+            bind_udp | send_udp | connect_tcp,
+            send_udp,
+            bind_udp,
+        ];
         let sets = PortSets {
-            set: &set,
-            bits: &bits[..],
+            handled: bind_udp | send_udp | connect_tcp,
+            bits: [None; NUM_ACCESS],
+            keys: &keys,
+            rights: &rights,
         };
-        assert!(!sets.allows(NetAccess::BindTcp, 0));
-        assert!(!sets.allows(NetAccess::BindTcp, 80));
+        for port in 0..=u16::MAX {
+            let listed = keys.iter().position(|&k| k == port).map_or(0, |i| rights[i]);
+            for access in [
+                NetAccess::BindUdp,
+                NetAccess::ConnectSendUdp,
+                NetAccess::ConnectTcp,
+            ] {
+                assert_eq!(
+                    sets.allows(access, port),
+                    u32::from(listed) & access.mask() != 0
+                );
+            }
+            // Not handled: not restricted.
+            assert!(sets.allows(NetAccess::BindTcp, port));
+        }
+
+        // A key without its rights (never built by C) allows nothing.
+        let sets = PortSets {
+            rights: &rights[..2],
+            ..sets
+        };
+        assert!(sets.allows(NetAccess::ConnectSendUdp, 1));
+        assert!(!sets.allows(NetAccess::BindUdp, 0xffff));
+        assert!(!sets.allows(NetAccess::ConnectTcp, 0x3412));
     }
 
     #[test]

@@ -85,10 +85,13 @@ int main(void)
 	SIZE(SUBJ_SIZE, struct landlock_net_rs_subject);
 
 	/* struct landlock_net_ports: compiled by C, read by Rust. */
-	OFFSET(PORTS_SET, landlock_net_ports, set);
-	OFFSET(PORTS_SIZE_FIELD, landlock_net_ports, size);
 	OFFSET(PORTS_BITS, landlock_net_ports, bits);
-	FIELD_SIZE(PORTS_SET_SIZE, landlock_net_ports, set[0]);
+	OFFSET(PORTS_KEYS, landlock_net_ports, keys);
+	OFFSET(PORTS_RIGHTS, landlock_net_ports, rights);
+	OFFSET(PORTS_NUM, landlock_net_ports, num);
+	OFFSET(PORTS_SIZE_FIELD, landlock_net_ports, size);
+	OFFSET(PORTS_HANDLED, landlock_net_ports, handled);
+	FIELD_SIZE(PORTS_HANDLED_SIZE, landlock_net_ports, handled);
 	SIZE(PORTS_SIZE, struct landlock_net_ports);
 	return 0;
 }

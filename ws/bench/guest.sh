@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Runs in the guest for ws/bench.sh: socket lock count, then the benchmark.
-ROUNDS=${1:-5} N=${2:-2000}
+# Runs in the guest for ws/bench.sh: socket lock count, what a domain costs,
+# then the benchmark of the checks.
+ROUNDS=${1:-5} N=${2:-2000} DOMAIN_ROUNDS=${3:-3}
 
 echo "@@BENCH-KERNEL $(uname -r)"
 echo "@@BENCH-CPUS $(grep -c '^processor' /proc/cpuinfo)"
@@ -22,4 +23,5 @@ if echo 'p:llsock __lock_sock_fast' >$T/kprobe_events 2>/dev/null; then
 	echo >$T/kprobe_events
 fi
 
+./udp_bench -d -r "$DOMAIN_ROUNDS"
 ./udp_bench -r "$ROUNDS" -n "$N"

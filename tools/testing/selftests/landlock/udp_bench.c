@@ -41,6 +41,15 @@
  *
  * Output: one "raw FAMILY OP RULES ROUND NS" line per measurement, RULES
  * being 0 (unsandboxed), 1, 100, 10000 or 16x10000.
+ *
+ * With -d, it measures instead what a domain costs: the kernel memory that
+ * one domain takes (Slab + VmallocUsed of /proc/meminfo, i.e. the pages the
+ * allocators hold, with NR_DOMAINS children each holding its own domain,
+ * minus as many unsandboxed children), and the time of the
+ * landlock_restrict_self() call that creates it, for 1 to 4 handled network
+ * rights and 1, 100 and 10000 rules allowing all of them.  The empty slabs
+ * are released (/sys/kernel/slab/{cache}/shrink) before each reading.
+ * Output: one "domain RIGHTS RULES ROUND BYTES NS" line per measurement.
  */
 
 #define _GNU_SOURCE
@@ -56,6 +65,8 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -154,13 +165,14 @@ static void usage(const char *const argv0)
 {
 	size_t o;
 
-	printf("Usage: %s [-r ROUNDS] [-n ITERATIONS] [-o OP]\n", argv0);
+	printf("Usage: %s [-r ROUNDS] [-n ITERATIONS] [-o OP] [-d]\n", argv0);
 	printf("  -r R	rounds (default 5)\n");
 	printf("  -n N	calls per measurement (default 2000)\n");
 	printf("  -o OP	only this operation:");
 	for (o = 0; o < NR_OPS; o++)
 		printf(" %s", op_names[o]);
 	printf("\n");
+	printf("  -d	what a domain costs: memory and restrict_self() time\n");
 }
 
 static socklen_t make_addr(int family, int port, struct sockaddr_storage *ss)
@@ -375,6 +387,177 @@ static double run_child(int family, enum op op, size_t config, size_t n)
 	return result;
 }
 
+/* Domain costs (-d): rules and rights of each measured domain. */
+static const int domain_rules[] = { 1, 100, 10000 };
+static const __u64 domain_rights[] = {
+	LANDLOCK_ACCESS_NET_BIND_UDP,
+	LANDLOCK_ACCESS_NET_CONNECT_SEND_UDP,
+	LANDLOCK_ACCESS_NET_BIND_TCP,
+	LANDLOCK_ACCESS_NET_CONNECT_TCP,
+};
+
+/* Children holding a domain each: fewer for the largest domains. */
+static int nr_domains(const int rules)
+{
+	return rules > 1000 ? 40 : 200;
+}
+
+/* A ruleset handling the first @nr_rights rights, with @nr_rules rules. */
+static int make_domain_ruleset(size_t nr_rights, int nr_rules)
+{
+	struct landlock_ruleset_attr attr = {};
+	int fd;
+
+	for (size_t i = 0; i < nr_rights; i++)
+		attr.handled_access_net |= domain_rights[i];
+	fd = landlock_create_ruleset(&attr, sizeof(attr), 0);
+	if (fd < 0)
+		err(1, "landlock_create_ruleset");
+	for (int n = 0; n < nr_rules; n++)
+		add_port(fd, FILLER_PORT + n, attr.handled_access_net);
+	return fd;
+}
+
+/* Releases the slabs' free pages, so that Slab counts what is allocated. */
+static void shrink_slabs(void)
+{
+	DIR *const dir = opendir("/sys/kernel/slab");
+	struct dirent *d;
+
+	if (!dir)
+		return;
+	while ((d = readdir(dir))) {
+		char path[300];
+		int fd;
+
+		snprintf(path, sizeof(path), "/sys/kernel/slab/%s/shrink",
+			 d->d_name);
+		fd = open(path, O_WRONLY);
+		if (fd < 0)
+			continue;
+		/* An error is not fatal: the reading is only less precise. */
+		if (write(fd, "1", 1) != 1)
+			warn("%s", path);
+		close(fd);
+	}
+	closedir(dir);
+}
+
+/* Returns Slab + VmallocUsed of /proc/meminfo, in bytes. */
+static long kernel_memory(void)
+{
+	FILE *const f = fopen("/proc/meminfo", "r");
+	char line[128];
+	long total = 0, kb;
+
+	if (!f)
+		err(1, "/proc/meminfo");
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "Slab: %ld kB", &kb) == 1 ||
+		    sscanf(line, "VmallocUsed: %ld kB", &kb) == 1)
+			total += kb * 1024;
+	}
+	fclose(f);
+	return total;
+}
+
+/*
+ * Forks @nr children that each restrict themselves with @ruleset (or not if
+ * it is -1) and hold their domain; returns the kernel memory they take and,
+ * in @ns, the mean time of their landlock_restrict_self() calls.
+ */
+static long hold_domains(int ruleset, int nr, double *const ns)
+{
+	int results[2], release[2];
+	double sum = 0;
+	long before, after;
+
+	if (pipe(results) || pipe(release))
+		err(1, "pipe");
+	shrink_slabs();
+	usleep(SETTLE_US);
+	before = kernel_memory();
+	for (int i = 0; i < nr; i++) {
+		const pid_t pid = fork();
+
+		if (pid < 0)
+			err(1, "fork");
+		if (pid == 0) {
+			double t = 0;
+			char c;
+
+			close(results[0]);
+			close(release[1]);
+			if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+				err(1, "prctl");
+			if (ruleset >= 0) {
+				t = now_ns();
+				if (landlock_restrict_self(ruleset, 0))
+					err(1, "landlock_restrict_self");
+				t = now_ns() - t;
+			}
+			if (write(results[1], &t, sizeof(t)) != sizeof(t))
+				err(1, "write");
+			/* Holds the domain until the parent closes the pipe. */
+			if (read(release[0], &c, 1) < 0)
+				err(1, "read");
+			_exit(0);
+		}
+	}
+	close(results[1]);
+	close(release[0]);
+	for (int i = 0; i < nr; i++) {
+		double t;
+
+		if (read(results[0], &t, sizeof(t)) != sizeof(t))
+			errx(1, "a domain holder failed");
+		sum += t;
+	}
+	usleep(SETTLE_US);
+	shrink_slabs();
+	after = kernel_memory();
+	close(release[1]);
+	close(results[0]);
+	while (wait(NULL) > 0)
+		;
+	/* The children's exit frees their domains in deferred work. */
+	usleep(SETTLE_US);
+	*ns = sum / nr;
+	return after - before;
+}
+
+/* Measures the cost of a domain for each number of rights and rules. */
+static void bench_domains(const size_t rounds)
+{
+	const size_t nr_rules = ARRAY_SIZE(domain_rules);
+	int fds[ARRAY_SIZE(domain_rights)][ARRAY_SIZE(domain_rules)];
+
+	for (size_t r = 0; r < ARRAY_SIZE(domain_rights); r++)
+		for (size_t k = 0; k < nr_rules; k++)
+			fds[r][k] = make_domain_ruleset(r + 1,
+							domain_rules[k]);
+
+	printf("# udp_bench -d: %zu rounds\n", rounds);
+	printf("# domain rights rules round bytes ns\n");
+	for (size_t round = 0; round < rounds; round++) {
+		for (size_t k = 0; k < nr_rules; k++) {
+			const int nr = nr_domains(domain_rules[k]);
+			double ns;
+			/* As many unsandboxed children: the baseline. */
+			const long base = hold_domains(-1, nr, &ns);
+
+			for (size_t r = 0; r < ARRAY_SIZE(domain_rights); r++) {
+				const long mem = hold_domains(fds[r][k], nr,
+							      &ns);
+
+				printf("domain %zu %d %zu %ld %.1f\n", r + 1,
+				       domain_rules[k], round,
+				       (mem - base) / nr, ns);
+			}
+		}
+	}
+}
+
 static void setup_receivers(void)
 {
 	size_t f;
@@ -421,15 +604,19 @@ int main(int argc, char *argv[])
 {
 	size_t rounds = 5, n = 2000, r, f, o, k, i;
 	int only = -1, c;
+	bool domains = false;
 
 	setbuf(stdout, NULL);
-	while ((c = getopt(argc, argv, "hr:n:o:")) != -1) {
+	while ((c = getopt(argc, argv, "dhr:n:o:")) != -1) {
 		switch (c) {
 		case 'r':
 			rounds = atoi(optarg);
 			break;
 		case 'n':
 			n = atoi(optarg);
+			break;
+		case 'd':
+			domains = true;
 			break;
 		case 'o':
 			for (only = 0; only < NR_OPS; only++)
@@ -446,6 +633,10 @@ int main(int argc, char *argv[])
 	if (!rounds || !n)
 		errx(1, "rounds and iterations must be positive");
 
+	if (domains) {
+		bench_domains(rounds);
+		return 0;
+	}
 	setup_receivers();
 	for (i = 0; i < NR_NEEDS; i++)
 		for (k = 1; k < NR_CONFIGS; k++)
