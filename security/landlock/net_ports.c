@@ -39,13 +39,9 @@
 #include "ruleset.h"
 
 static_assert(LANDLOCK_NET_RS_NUM_ACCESS == LANDLOCK_NUM_ACCESS_NET);
-/* The layers of a domain fit in the u16 masks of rule_rights(). */
-static_assert(sizeof(u16) * BITS_PER_BYTE >= LANDLOCK_MAX_NUM_LAYERS);
-/* The rights of a port fit in a u8 of landlock_net_ports.rights. */
-static_assert(sizeof(u8) * BITS_PER_BYTE >= LANDLOCK_NUM_ACCESS_NET);
 /* A bitmap has one bit per port. */
 #define BITMAP_SIZE (LANDLOCK_NET_RS_SET_WORDS * sizeof(u64))
-static_assert(BITMAP_SIZE * BITS_PER_BYTE == 1 << BITS_PER_TYPE(__be16));
+static_assert(BITMAP_SIZE == (1 << BITS_PER_TYPE(__be16)) / BITS_PER_BYTE);
 
 /* The forms of compile(): the domains get the cheaper, the tests force one. */
 enum form {
@@ -54,44 +50,70 @@ enum form {
 	FORM_BITMAPS,
 };
 
-/* Returns the set of layers (bit N-1 for level N) of @domain handling @right. */
-static u16 handling_layers(const struct landlock_domain *const domain,
-			   const size_t right)
-{
-	u16 layers = 0;
+/*
+ * The compiler packs the network rights of each layer of a domain (or of a
+ * rule) into a u64: the rights of level N in bits 4(N-1) to 4(N-1)+3, as
+ * their LANDLOCK_ACCESS_NET_* bits.
+ */
+#define NIBBLE_BITS 4
+static_assert(NIBBLE_BITS >= LANDLOCK_NUM_ACCESS_NET);
+/* The rights of a port fit in a u8 of landlock_net_ports.rights. */
+static_assert(BITS_PER_TYPE(u8) >= LANDLOCK_NUM_ACCESS_NET);
 
-	for (size_t i = 0; i < domain->num_layers; i++) {
-		if (landlock_get_net_access_mask(domain, i) & BIT(right))
-			layers |= BIT(i);
-	}
-	return layers;
+/* Returns the rights of @access at @level in the packed form. */
+static u64 at_level(const access_mask_t access, const size_t level)
+{
+	return (u64)(access & LANDLOCK_MASK_ACCESS_NET)
+	       << (NIBBLE_BITS * (level - 1));
+}
+
+/* Returns the rights that some level of @packed holds. */
+static u8 any_level(u64 packed)
+{
+	/* Folds the 16 levels onto the first, in halves. */
+	static_assert(NIBBLE_BITS * LANDLOCK_MAX_NUM_LAYERS == 64);
+	packed |= packed >> 32;
+	packed |= packed >> 16;
+	packed |= packed >> 8;
+	packed |= packed >> 4;
+	return packed & LANDLOCK_MASK_ACCESS_NET;
+}
+
+/* What compile() knows of a domain before it walks the rules. */
+struct compiler {
+	/* @handling: the rights that each layer of the domain handles. */
+	u64 handling;
+	/* @handled: the rights that some layer handles. */
+	u8 handled;
+};
+
+/* Finds which layers of @domain handle which network rights. */
+static void init_compiler(struct compiler *const c,
+			  const struct landlock_domain *const domain)
+{
+	c->handling = 0;
+	for (size_t i = 0; i < domain->num_layers; i++)
+		c->handling |= at_level(landlock_get_net_access_mask(domain, i),
+					i + 1);
+	c->handled = any_level(c->handling);
 }
 
 /*
  * Returns the rights that all the handling layers of @rule grant.  This is
- * the decision of landlock_unmask_layers() for one rule, written per right
- * rather than per layer, so that the KUnit test below compares two
- * formulations.
+ * the decision of landlock_unmask_layers() for one rule, written for all the
+ * rights and layers at once, so that the KUnit test below compares two
+ * formulations: a right is denied if some layer handles it and the rule's
+ * layer of the same level does not grant it (or the rule has none).
  */
-static u8 rule_rights(const u16 handling[LANDLOCK_NUM_ACCESS_NET],
+static u8 rule_rights(const struct compiler *const c,
 		      const struct landlock_rule *const rule)
 {
-	u16 granting[LANDLOCK_NUM_ACCESS_NET] = {};
-	u8 rights = 0;
+	u64 granting = 0;
 
-	for (size_t i = 0; i < rule->num_layers; i++) {
-		const struct landlock_layer *const layer = &rule->layers[i];
-
-		for (size_t right = 0; right < LANDLOCK_NUM_ACCESS_NET; right++) {
-			if (layer->access & BIT(right))
-				granting[right] |= BIT(layer->level - 1);
-		}
-	}
-	for (size_t right = 0; right < LANDLOCK_NUM_ACCESS_NET; right++) {
-		if (handling[right] && !(handling[right] & ~granting[right]))
-			rights |= BIT(right);
-	}
-	return rights;
+	for (size_t i = 0; i < rule->num_layers; i++)
+		granting |=
+			at_level(rule->layers[i].access, rule->layers[i].level);
+	return c->handled & ~any_level(c->handling & ~granting);
 }
 
 /* Returns the size of the header followed by a list of @num ports. */
@@ -108,16 +130,19 @@ static size_t list_size(const size_t num)
  */
 static bool list_is_cheaper(const size_t num, const size_t num_rights)
 {
+	/* The common case, without asking the allocator. */
+	if (list_size(num) <= BITMAP_SIZE)
+		return true;
 	return kmalloc_size_roundup(list_size(num)) <=
 	       kmalloc_size_roundup(list_size(0)) +
 		       num_rights * kmalloc_size_roundup(BITMAP_SIZE);
 }
 
-/* Allocates zeroed memory for port sets; the KUnit tests make it fail. */
-static void *alloc_ports(const size_t size)
+/* Allocates memory for port sets; the KUnit tests make it fail. */
+static void *alloc_ports(const size_t size, const gfp_t gfp)
 {
-	KUNIT_STATIC_STUB_REDIRECT(alloc_ports, size);
-	return kvzalloc(size, GFP_KERNEL_ACCOUNT);
+	KUNIT_STATIC_STUB_REDIRECT(alloc_ports, size, gfp);
+	return kvmalloc(size, gfp | GFP_KERNEL_ACCOUNT);
 }
 
 /**
@@ -134,116 +159,140 @@ void landlock_free_net_ports(const struct landlock_net_ports *const ports)
 	kvfree(ports);
 }
 
-/* Where compile() writes the port sets it builds. */
-struct builder {
-	/* @keys and @rights: the list form, or NULL. */
+/* The allowed ports of a domain, in the rule tree's order. */
+struct entries {
 	u16 *keys;
 	u8 *rights;
-	/* @bits: the bitmap of each handled right, in the bitmap form. */
-	u64 *bits[LANDLOCK_NUM_ACCESS_NET];
+	u32 num;
 };
 
-/* Gives a bitmap to each right of @ports->handled. */
-static int alloc_bitmaps(struct landlock_net_ports *const ports,
-			 struct builder *const b)
-{
-	for (size_t right = 0; right < LANDLOCK_NUM_ACCESS_NET; right++) {
-		if (!(ports->handled & BIT(right)))
-			continue;
-		b->bits[right] = alloc_ports(BITMAP_SIZE);
-		if (!b->bits[right])
-			return -ENOMEM;
-		ports->bits[right] = b->bits[right];
-		ports->size += kmalloc_size_roundup(BITMAP_SIZE);
-	}
-	return 0;
-}
-
-/* Adds @key, the @i-th port that some right allows, for @rights to @b. */
-static void add_port(struct builder *const b, const u32 i, const u16 key,
-		     const u8 rights)
-{
-	if (b->keys) {
-		b->keys[i] = key;
-		b->rights[i] = rights;
-		return;
-	}
-	for (size_t right = 0; right < LANDLOCK_NUM_ACCESS_NET; right++) {
-		if (rights & BIT(right))
-			__set_bit(key, (unsigned long *)b->bits[right]);
-	}
-}
-
 /*
- * Walks @domain's port rules in the tree's order, ascending keys (so that a
- * list comes out sorted), adds each port that some right allows to @b unless
- * @b is NULL, and returns their number.
+ * Walks @domain's port rules once, in the tree's order (ascending keys, so
+ * that the list comes out sorted), and stores each port that some right
+ * allows in @e, which has room for @max entries.
+ *
+ * Return: 0, or -EINVAL if @max is too small (a bug).
  */
-static u32 add_ports(const struct landlock_domain *const domain,
-		     const u16 handling[LANDLOCK_NUM_ACCESS_NET],
-		     struct builder *const b)
+static int collect(const struct compiler *const c,
+		   const struct landlock_domain *const domain, const u32 max,
+		   struct entries *const e)
 {
+	u16 *const keys = e->keys;
+	u8 *const rights = e->rights;
 	u32 num = 0;
 
 	for (struct rb_node *node = rb_first(&domain->rules.root_net_port);
 	     node; node = rb_next(node)) {
 		const struct landlock_rule *const rule =
 			rb_entry(node, struct landlock_rule, node);
-		const u8 rights = rule_rights(handling, rule);
+		const u8 allowed = rule_rights(c, rule);
 
-		if (!rights)
+		if (!allowed)
 			continue;
-		if (b)
-			add_port(b, num, (u16)rule->key.data, rights);
+		/* @max is at least the number of rules of the domain. */
+		if (WARN_ON_ONCE(num >= max))
+			return -EINVAL;
+		keys[num] = (u16)rule->key.data;
+		rights[num] = allowed;
 		num++;
 	}
-	return num;
+	e->num = num;
+	return 0;
 }
+
+/* Gives @ports a bitmap for each handled right, filled from @e. */
+static int fill_bitmaps(struct landlock_net_ports *const ports,
+			const struct entries *const e)
+{
+	u64 *bits[LANDLOCK_NUM_ACCESS_NET] = {};
+
+	for (size_t right = 0; right < LANDLOCK_NUM_ACCESS_NET; right++) {
+		if (!(ports->handled & BIT(right)))
+			continue;
+		bits[right] = alloc_ports(BITMAP_SIZE, __GFP_ZERO);
+		if (!bits[right])
+			return -ENOMEM;
+		ports->bits[right] = bits[right];
+	}
+	for (u32 i = 0; i < e->num; i++) {
+		/* Each right of the port, lowest first. */
+		for (unsigned long rights = e->rights[i]; rights;
+		     rights &= rights - 1)
+			__set_bit(e->keys[i],
+				  (unsigned long *)bits[__ffs(rights)]);
+	}
+	return 0;
+}
+
+/* Allowed ports that compile() collects on the stack, without allocating. */
+#define STACK_ENTRIES 32
 
 /*
  * Returns the port sets of @domain in @form, NULL if @domain handles no
- * network right, or ERR_PTR(-ENOMEM).
+ * network right, or an ERR_PTR().
  */
 static struct landlock_net_ports *compile(const struct landlock_domain *domain,
 					  const enum form form)
 {
-	u16 handling[LANDLOCK_NUM_ACCESS_NET];
-	struct landlock_net_ports *ports;
-	struct builder b = {};
+	struct compiler c;
+	u16 stack_keys[STACK_ENTRIES];
+	u8 stack_rights[STACK_ENTRIES];
+	struct entries e = {
+		.keys = stack_keys,
+		.rights = stack_rights,
+	};
+	/* The rules of both trees: more than the port rules. */
+	const u32 num_rules = domain->rules.num_rules;
+	struct landlock_net_ports *ports = NULL;
+	void *heap = NULL;
 	bool list;
-	u8 handled = 0;
-	u32 num;
+	int err;
 
-	for (size_t right = 0; right < LANDLOCK_NUM_ACCESS_NET; right++) {
-		handling[right] = handling_layers(domain, right);
-		if (handling[right])
-			handled |= BIT(right);
-	}
-	if (!handled)
+	init_compiler(&c, domain);
+	if (!c.handled)
 		return NULL;
 
-	num = add_ports(domain, handling, NULL);
-	list = form == FORM_LIST ||
-	       (form == FORM_CHEAPER && list_is_cheaper(num, hweight8(handled)));
-
-	/* Ports not in any rule are denied: every set starts empty. */
-	ports = alloc_ports(list_size(list ? num : 0));
-	if (!ports)
-		return ERR_PTR(-ENOMEM);
-
-	ports->handled = handled;
-	ports->size = kmalloc_size_roundup(list_size(list ? num : 0));
-	if (list) {
-		b.keys = (u16 *)(ports + 1);
-		b.rights = (u8 *)(b.keys + num);
-		ports->keys = b.keys;
-		ports->rights = b.rights;
-		ports->num = num;
-	} else if (alloc_bitmaps(ports, &b)) {
-		landlock_free_net_ports(ports);
-		return ERR_PTR(-ENOMEM);
+	/* One walk of the rules, into a buffer with room for all. */
+	if (num_rules > STACK_ENTRIES) {
+		heap = alloc_ports(num_rules * (sizeof(u16) + sizeof(u8)), 0);
+		if (!heap)
+			return ERR_PTR(-ENOMEM);
+		e.keys = heap;
+		e.rights = (u8 *)(e.keys + num_rules);
 	}
-	add_ports(domain, handling, &b);
+	err = collect(&c, domain, heap ? num_rules : STACK_ENTRIES, &e);
+	if (err)
+		goto out;
+
+	list = form == FORM_LIST ||
+	       (form == FORM_CHEAPER &&
+		list_is_cheaper(e.num, hweight8(c.handled)));
+	/* Ports not in any rule are denied: every set starts empty. */
+	ports = alloc_ports(list_size(list ? e.num : 0), __GFP_ZERO);
+	if (!ports) {
+		err = -ENOMEM;
+		goto out;
+	}
+	ports->handled = c.handled;
+	if (list) {
+		u16 *const keys = (u16 *)(ports + 1);
+		u8 *const rights = (u8 *)(keys + e.num);
+
+		memcpy(keys, e.keys, e.num * sizeof(*keys));
+		memcpy(rights, e.rights, e.num * sizeof(*rights));
+		ports->keys = keys;
+		ports->rights = rights;
+		ports->num = e.num;
+	} else {
+		err = fill_bitmaps(ports, &e);
+	}
+
+out:
+	kvfree(heap);
+	if (err) {
+		landlock_free_net_ports(ports);
+		return ERR_PTR(err);
+	}
 	return ports;
 }
 
@@ -278,7 +327,17 @@ int landlock_compile_net_ports(struct landlock_domain *const domain)
  */
 size_t landlock_net_ports_size(const struct landlock_domain *const domain)
 {
-	return domain->net_ports ? domain->net_ports->size : 0;
+	const struct landlock_net_ports *const ports = domain->net_ports;
+	size_t size;
+
+	if (!ports)
+		return 0;
+	size = kmalloc_size_roundup(list_size(ports->num));
+	for (size_t right = 0; right < LANDLOCK_NUM_ACCESS_NET; right++) {
+		if (ports->bits[right])
+			size += kmalloc_size_roundup(BITMAP_SIZE);
+	}
+	return size;
 }
 
 #ifdef CONFIG_SECURITY_LANDLOCK_KUNIT_TEST
@@ -290,8 +349,8 @@ size_t landlock_net_ports_size(const struct landlock_domain *const domain)
 static bool compiled_allows(const struct landlock_net_ports *const ports,
 			    const size_t right, const u16 port)
 {
-	return !ports ||
-	       landlock_net_ports_allow(ports, BIT(right), (__force __be16)port);
+	return !ports || landlock_net_ports_allow(ports, BIT(right),
+						  (__force __be16)port);
 }
 
 /* Checks the invariants of struct landlock_net_ports. */
@@ -308,7 +367,8 @@ static void check_form(struct kunit *const test,
 	}
 	for (u32 i = 0; i < ports->num; i++) {
 		if (i)
-			KUNIT_EXPECT_LT(test, ports->keys[i - 1], ports->keys[i]);
+			KUNIT_EXPECT_LT(test, ports->keys[i - 1],
+					ports->keys[i]);
 		KUNIT_EXPECT_NE(test, ports->rights[i], 0);
 		KUNIT_EXPECT_EQ(test, ports->rights[i] & ~ports->handled, 0);
 	}
@@ -417,12 +477,12 @@ static void compare_forms(struct kunit *const test,
 			const bool tree = tree_allows(domain, right, ports[i]);
 
 			for (size_t f = 0; f < ARRAY_SIZE(forms); f++)
-				KUNIT_EXPECT_EQ_MSG(test, tree,
-						    compiled_allows(forms[f],
-								    right,
-								    ports[i]),
-						    "form %zu, right %zu, port %#x",
-						    f, right, ports[i]);
+				KUNIT_EXPECT_EQ_MSG(
+					test, tree,
+					compiled_allows(forms[f], right,
+							ports[i]),
+					"form %zu, right %zu, port %#x", f,
+					right, ports[i]);
 			(*cases)++;
 			*denied += !tree;
 		}
@@ -467,10 +527,11 @@ static void test_compiled_ports_match_tree(struct kunit *const test)
 }
 
 /* Returns a one-layer domain handling @handled, with @num_rules rules. */
-static struct landlock_domain *
-make_domain(struct kunit *const test, const access_mask_t handled,
-	    const u16 *const keys, const access_mask_t *const access,
-	    const size_t num_rules)
+static struct landlock_domain *make_domain(struct kunit *const test,
+					   const access_mask_t handled,
+					   const u16 *const keys,
+					   const access_mask_t *const access,
+					   const size_t num_rules)
 {
 	struct landlock_ruleset *const ruleset =
 		landlock_create_ruleset(LANDLOCK_ACCESS_FS_EXECUTE, handled, 0);
@@ -496,8 +557,9 @@ make_domain(struct kunit *const test, const access_mask_t handled,
  */
 static void test_compiled_ports_every_port(struct kunit *const test)
 {
-	static const u16 keys[] = { 0, 1, 0x00ff, 0x0100, 0x3412, 0xfffe,
-				    0xffff };
+	static const u16 keys[] = {
+		0, 1, 0x00ff, 0x0100, 0x3412, 0xfffe, 0xffff
+	};
 	static const access_mask_t access[] = {
 		LANDLOCK_ACCESS_NET_BIND_UDP,
 		LANDLOCK_MASK_ACCESS_NET,
@@ -508,11 +570,10 @@ static void test_compiled_ports_every_port(struct kunit *const test)
 		LANDLOCK_ACCESS_NET_BIND_UDP |
 			LANDLOCK_ACCESS_NET_CONNECT_SEND_UDP,
 	};
-	struct landlock_domain *const domain =
-		make_domain(test, LANDLOCK_MASK_ACCESS_NET, keys, access,
-			    ARRAY_SIZE(keys));
-	u16 *const ports = kunit_kmalloc_array(test, 1 << 16, sizeof(*ports),
-					       GFP_KERNEL);
+	struct landlock_domain *const domain = make_domain(
+		test, LANDLOCK_MASK_ACCESS_NET, keys, access, ARRAY_SIZE(keys));
+	u16 *const ports =
+		kunit_kmalloc_array(test, 1 << 16, sizeof(*ports), GFP_KERNEL);
 	u32 cases = 0, denied = 0;
 
 	KUNIT_ASSERT_NOT_NULL(test, ports);
@@ -552,7 +613,7 @@ static void test_compiled_ports_size(struct kunit *const test)
 		u32 num_rules;
 		bool bitmaps;
 		size_t max_size;
-	} cases[] = {
+	} domains[] = {
 		{ 0, 0, false, 0 },
 		{ LANDLOCK_ACCESS_NET_BIND_UDP, 1, false, 128 },
 		{ LANDLOCK_MASK_ACCESS_NET, 1, false, 128 },
@@ -562,39 +623,41 @@ static void test_compiled_ports_size(struct kunit *const test)
 		{ LANDLOCK_MASK_ACCESS_NET, 10000, false, 4 * 8192 },
 		{ LANDLOCK_MASK_ACCESS_NET, 20000, true, 4 * 8192 + 128 },
 	};
-	u16 *const keys = kunit_kmalloc_array(test, 20000, sizeof(*keys),
-					      GFP_KERNEL);
-	access_mask_t *const access = kunit_kmalloc_array(
-		test, 20000, sizeof(*access), GFP_KERNEL);
+	u16 *const keys =
+		kunit_kmalloc_array(test, 20000, sizeof(*keys), GFP_KERNEL);
+	access_mask_t *const access =
+		kunit_kmalloc_array(test, 20000, sizeof(*access), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, keys);
 	KUNIT_ASSERT_NOT_NULL(test, access);
-	for (size_t c = 0; c < ARRAY_SIZE(cases); c++) {
-		const size_t num_rights = hweight32(cases[c].handled);
+	for (size_t c = 0; c < ARRAY_SIZE(domains); c++) {
+		const size_t num_rights = hweight32(domains[c].handled);
 		struct landlock_domain *domain;
 		const struct landlock_net_ports *ports;
 
-		for (u32 i = 0; i < cases[c].num_rules; i++) {
+		for (u32 i = 0; i < domains[c].num_rules; i++) {
 			/* Spread over the key space, as real ports are. */
 			keys[i] = i * 3 + 7;
-			access[i] = cases[c].handled;
+			access[i] = domains[c].handled;
 		}
-		domain = make_domain(test, cases[c].handled, keys, access,
-				     cases[c].num_rules);
+		domain = make_domain(test, domains[c].handled, keys, access,
+				     domains[c].num_rules);
 		ports = domain->net_ports;
 		KUNIT_EXPECT_EQ(test, landlock_net_ports_size(domain),
 				allocated(ports));
 		KUNIT_EXPECT_LE_MSG(test, landlock_net_ports_size(domain),
-				    cases[c].max_size, "case %zu", c);
+				    domains[c].max_size, "case %zu", c);
 		/* Never more than a bitmap per right and a header. */
 		KUNIT_EXPECT_LE(test, landlock_net_ports_size(domain),
 				num_rights * 8192 +
 					kmalloc_size_roundup(list_size(0)));
 		if (ports) {
+			const u32 listed = ports->keys ? domains[c].num_rules :
+							 0;
+
 			KUNIT_EXPECT_EQ_MSG(test, !ports->keys,
-					    cases[c].bitmaps, "case %zu", c);
-			KUNIT_EXPECT_EQ(test, ports->num,
-					ports->keys ? cases[c].num_rules : 0);
+					    domains[c].bitmaps, "case %zu", c);
+			KUNIT_EXPECT_EQ(test, ports->num, listed);
 		}
 		check_form(test, ports);
 		landlock_put_domain(domain);
@@ -602,14 +665,44 @@ static void test_compiled_ports_size(struct kunit *const test)
 }
 
 /* Allocations of alloc_ports() to let through, in the KUnit test's priv. */
-static void *fail_alloc_ports(const size_t size)
+static void *fail_alloc_ports(const size_t size, const gfp_t gfp)
 {
 	struct kunit *const test = kunit_get_current_test();
 	int *const allowed = test->priv;
 
 	if (!(*allowed)--)
 		return NULL;
-	return kvzalloc(size, GFP_KERNEL_ACCOUNT);
+	return kvmalloc(size, gfp | GFP_KERNEL_ACCOUNT);
+}
+
+/*
+ * Compiles @domain in @form with each of its allocations failing in turn:
+ * every failure gives -ENOMEM and stops there.  Returns the number of
+ * allocations.
+ */
+static int check_enomem(struct kunit *const test,
+			const struct landlock_domain *const domain,
+			const enum form form)
+{
+	int *const allowed = test->priv;
+	const struct landlock_net_ports *ports;
+	int num_allocs;
+
+	*allowed = INT_MAX;
+	ports = compile(domain, form);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(ports));
+	landlock_free_net_ports(ports);
+	num_allocs = INT_MAX - *allowed;
+
+	for (int failing = 0; failing < num_allocs; failing++) {
+		*allowed = failing;
+		ports = compile(domain, form);
+		KUNIT_EXPECT_EQ_MSG(test, PTR_ERR(ports), -ENOMEM,
+				    "form %d, allocation %d", form, failing);
+		/* No allocation after the failing one. */
+		KUNIT_EXPECT_EQ(test, *allowed, -1);
+	}
+	return num_allocs;
 }
 
 /*
@@ -619,16 +712,22 @@ static void *fail_alloc_ports(const size_t size)
  */
 static void test_compile_enomem(struct kunit *const test)
 {
-	static const u16 keys[] = { 0x3412 };
-	static const access_mask_t access[] = { LANDLOCK_MASK_ACCESS_NET };
-	struct landlock_domain *const domain =
-		make_domain(test, LANDLOCK_MASK_ACCESS_NET, keys, access, 1);
-	struct landlock_ruleset *const ruleset = landlock_create_ruleset(
-		LANDLOCK_ACCESS_FS_EXECUTE, LANDLOCK_ACCESS_NET_BIND_UDP, 0);
-	const struct landlock_net_ports *ports;
-	struct landlock_domain *child;
+	u16 keys[STACK_ENTRIES + 8];
+	access_mask_t access[ARRAY_SIZE(keys)];
+	struct landlock_domain *few, *many, *child;
+	struct landlock_ruleset *ruleset;
 	int allowed;
 
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		keys[i] = 1000 + i;
+		access[i] = LANDLOCK_MASK_ACCESS_NET;
+	}
+	/* Collected on the stack, or in a buffer of the size of the rules. */
+	few = make_domain(test, LANDLOCK_MASK_ACCESS_NET, keys, access, 1);
+	many = make_domain(test, LANDLOCK_MASK_ACCESS_NET, keys, access,
+			   ARRAY_SIZE(keys));
+	ruleset = landlock_create_ruleset(LANDLOCK_ACCESS_FS_EXECUTE,
+					  LANDLOCK_ACCESS_NET_BIND_UDP, 0);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(ruleset));
 	test->priv = &allowed;
 	kunit_activate_static_stub(test, alloc_ports, fail_alloc_ports);
@@ -636,31 +735,20 @@ static void test_compile_enomem(struct kunit *const test)
 	/* restrict_self(): the merge fails. */
 	allowed = 0;
 	mutex_lock(&ruleset->lock);
-	child = landlock_merge_ruleset(domain, ruleset);
+	child = landlock_merge_ruleset(few, ruleset);
 	mutex_unlock(&ruleset->lock);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(child), -ENOMEM);
 
-	/* The header, then each of the 4 bitmaps. */
-	for (int failing = 0; failing < 5; failing++) {
-		allowed = failing;
-		ports = compile(domain, FORM_BITMAPS);
-		KUNIT_EXPECT_EQ_MSG(test, PTR_ERR(ports), -ENOMEM,
-				    "allocation %d", failing);
-		/* No allocation after the failing one. */
-		KUNIT_EXPECT_EQ(test, allowed, -1);
-	}
-	allowed = 5;
-	ports = compile(domain, FORM_BITMAPS);
-	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(ports));
-	KUNIT_EXPECT_EQ(test, allowed, 0);
-	landlock_free_net_ports(ports);
-
-	allowed = 0;
-	KUNIT_EXPECT_EQ(test, PTR_ERR(compile(domain, FORM_LIST)), -ENOMEM);
+	/* The list; the header, then each of the 4 bitmaps; and the buffer. */
+	KUNIT_EXPECT_EQ(test, check_enomem(test, few, FORM_LIST), 1);
+	KUNIT_EXPECT_EQ(test, check_enomem(test, few, FORM_BITMAPS), 5);
+	KUNIT_EXPECT_EQ(test, check_enomem(test, many, FORM_LIST), 2);
+	KUNIT_EXPECT_EQ(test, check_enomem(test, many, FORM_BITMAPS), 6);
 
 	kunit_deactivate_static_stub(test, alloc_ports);
 	landlock_put_ruleset(ruleset);
-	landlock_put_domain(domain);
+	landlock_put_domain(many);
+	landlock_put_domain(few);
 }
 
 static struct kunit_case test_cases[] = {

@@ -125,11 +125,6 @@ struct landlock_net_ports {
 	 */
 	u32 num;
 	/**
-	 * @size: The memory these sets take, as the allocator spends it (the
-	 * kmalloc size classes of this structure and its bitmaps).
-	 */
-	u32 size;
-	/**
 	 * @handled: The LANDLOCK_ACCESS_NET_* rights that some layer of the
 	 * domain handles; the others are not restricted.
 	 */

@@ -181,7 +181,6 @@ c_field!(bindings::landlock_net_ports, bits, PORTS_BITS);
 c_field!(bindings::landlock_net_ports, keys, PORTS_KEYS);
 c_field!(bindings::landlock_net_ports, rights, PORTS_RIGHTS);
 c_field!(bindings::landlock_net_ports, num, PORTS_NUM);
-c_field!(bindings::landlock_net_ports, size, PORTS_SIZE_FIELD);
 c_field!(bindings::landlock_net_ports, handled, PORTS_HANDLED);
 static_assert!(size_of::<u8>() == c_layout::PORTS_HANDLED_SIZE);
 static_assert!(size_of::<bindings::landlock_net_ports>() == c_layout::PORTS_SIZE);
@@ -1933,7 +1932,10 @@ mod tests {
             rights: &rights,
         };
         for port in 0..=u16::MAX {
-            let listed = keys.iter().position(|&k| k == port).map_or(0, |i| rights[i]);
+            let listed = keys
+                .iter()
+                .position(|&k| k == port)
+                .map_or(0, |i| rights[i]);
             for access in [
                 NetAccess::BindUdp,
                 NetAccess::ConnectSendUdp,

@@ -89,7 +89,6 @@ int main(void)
 	OFFSET(PORTS_KEYS, landlock_net_ports, keys);
 	OFFSET(PORTS_RIGHTS, landlock_net_ports, rights);
 	OFFSET(PORTS_NUM, landlock_net_ports, num);
-	OFFSET(PORTS_SIZE_FIELD, landlock_net_ports, size);
 	OFFSET(PORTS_HANDLED, landlock_net_ports, handled);
 	FIELD_SIZE(PORTS_HANDLED_SIZE, landlock_net_ports, handled);
 	SIZE(PORTS_SIZE, struct landlock_net_ports);

@@ -43,12 +43,12 @@
  * being 0 (unsandboxed), 1, 100, 10000 or 16x10000.
  *
  * With -d, it measures instead what a domain costs: the kernel memory that
- * one domain takes (Slab + VmallocUsed of /proc/meminfo, i.e. the pages the
- * allocators hold, with NR_DOMAINS children each holding its own domain,
- * minus as many unsandboxed children), and the time of the
- * landlock_restrict_self() call that creates it, for 1 to 4 handled network
- * rights and 1, 100 and 10000 rules allowing all of them.  The empty slabs
- * are released (/sys/kernel/slab/{cache}/shrink) before each reading.
+ * one domain takes (its objects at the size of their slab cache, large
+ * kmalloc() pages and vmalloc pages, cf. kernel_memory(), before and after
+ * 400 waiting children, 40 for the largest domains, each create and hold
+ * their own domain), and the time of the landlock_restrict_self() call that
+ * creates it, for 1 to 4 handled network rights and 1, 100 and 10000 rules
+ * allowing all of them.
  * Output: one "domain RIGHTS RULES ROUND BYTES NS" line per measurement.
  */
 
@@ -399,7 +399,7 @@ static const __u64 domain_rights[] = {
 /* Children holding a domain each: fewer for the largest domains. */
 static int nr_domains(const int rules)
 {
-	return rules > 1000 ? 40 : 200;
+	return rules > 1000 ? 40 : 400;
 }
 
 /* A ruleset handling the first @nr_rights rights, with @nr_rules rules. */
@@ -421,7 +421,7 @@ static int make_domain_ruleset(size_t nr_rights, int nr_rules)
 /* Releases the slabs' free pages, so that Slab counts what is allocated. */
 static void shrink_slabs(void)
 {
-	DIR *const dir = opendir("/sys/kernel/slab");
+	DIR *dir = opendir("/sys/kernel/slab");
 	struct dirent *d;
 
 	if (!dir)
@@ -443,13 +443,25 @@ static void shrink_slabs(void)
 	closedir(dir);
 }
 
-/* Returns Slab + VmallocUsed of /proc/meminfo, in bytes. */
+/*
+ * Returns the kernel memory that allocated objects take, in bytes: the slab
+ * objects in use at the size of their cache (/proc/slabinfo, exact once the
+ * CPU slabs are flushed by shrink_slabs()), the pages of kmalloc()
+ * allocations too large for a cache (the rest of Slab in /proc/meminfo), and
+ * VmallocUsed.
+ */
 static long kernel_memory(void)
 {
-	FILE *const f = fopen("/proc/meminfo", "r");
-	char line[128];
-	long total = 0, kb;
+	FILE *f = fopen("/proc/sys/vm/stat_refresh", "w");
+	long total = 0, slab_pages = 0, kb;
+	char line[256];
 
+	/* Folds the CPUs' pending counts into /proc/meminfo's counters. */
+	if (f) {
+		fputs("1", f);
+		fclose(f);
+	}
+	f = fopen("/proc/meminfo", "r");
 	if (!f)
 		err(1, "/proc/meminfo");
 	while (fgets(line, sizeof(line), f)) {
@@ -458,72 +470,127 @@ static long kernel_memory(void)
 			total += kb * 1024;
 	}
 	fclose(f);
-	return total;
+	f = fopen("/proc/slabinfo", "r");
+	if (!f)
+		err(1, "/proc/slabinfo");
+	while (fgets(line, sizeof(line), f)) {
+		long active, num, size, per_slab, pages, slabs;
+
+		if (sscanf(line,
+			   "%*s %ld %ld %ld %ld %ld : tunables %*d %*d %*d : slabdata %*d %ld",
+			   &active, &num, &size, &per_slab, &pages,
+			   &slabs) != 6)
+			continue;
+		total += active * size;
+		slab_pages += slabs * pages * sysconf(_SC_PAGESIZE);
+	}
+	fclose(f);
+	return total - slab_pages;
+}
+
+/* Writes @len bytes of @buf to @fd, or dies. */
+static void write_all(const int fd, const void *const buf, const size_t len)
+{
+	if (write(fd, buf, len) != (ssize_t)len)
+		err(1, "write");
+}
+
+/* Reads @len bytes from @fd into @buf, or dies. */
+static void read_all(const int fd, void *const buf, const size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		const ssize_t n = read(fd, (char *)buf + done, len - done);
+
+		if (n <= 0)
+			errx(1, "a domain holder failed");
+		done += n;
+	}
 }
 
 /*
- * Forks @nr children that each restrict themselves with @ruleset (or not if
- * it is -1) and hold their domain; returns the kernel memory they take and,
- * in @ns, the mean time of their landlock_restrict_self() calls.
+ * A domain holder: once told to go, restricts itself with @ruleset, reports
+ * the time this took, and holds its domain until @release is closed.
  */
-static long hold_domains(int ruleset, int nr, double *const ns)
+static void hold_domain(const int ruleset, const int go, const int results,
+			const int release)
 {
-	int results[2], release[2];
-	double sum = 0;
-	long before, after;
+	double t;
+	char c;
 
-	if (pipe(results) || pipe(release))
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		err(1, "prctl");
+	write_all(results, &(double){ 0 }, sizeof(double));
+	read_all(go, &c, 1);
+	t = now_ns();
+	if (landlock_restrict_self(ruleset, 0))
+		err(1, "landlock_restrict_self");
+	t = now_ns() - t;
+	write_all(results, &t, sizeof(t));
+	if (read(release, &c, 1) < 0)
+		err(1, "read");
+	_exit(0);
+}
+
+/*
+ * Forks @nr children, then lets each create a domain from @ruleset and hold
+ * it: the kernel memory taken between the two readings is that of the
+ * domains alone (and of the credentials they replace), not of the
+ * children.  Returns this memory per domain and, in @ns, the mean time of
+ * the landlock_restrict_self() calls.
+ */
+static long hold_domains(const int ruleset, const int nr, double *const ns)
+{
+	int go[2], results[2], release[2];
+	long before, after;
+	double t, sum = 0;
+	const char go_byte = 0;
+
+	if (pipe(go) || pipe(results) || pipe(release))
 		err(1, "pipe");
-	shrink_slabs();
-	usleep(SETTLE_US);
-	before = kernel_memory();
 	for (int i = 0; i < nr; i++) {
 		const pid_t pid = fork();
 
 		if (pid < 0)
 			err(1, "fork");
 		if (pid == 0) {
-			double t = 0;
-			char c;
-
+			close(go[1]);
 			close(results[0]);
 			close(release[1]);
-			if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
-				err(1, "prctl");
-			if (ruleset >= 0) {
-				t = now_ns();
-				if (landlock_restrict_self(ruleset, 0))
-					err(1, "landlock_restrict_self");
-				t = now_ns() - t;
-			}
-			if (write(results[1], &t, sizeof(t)) != sizeof(t))
-				err(1, "write");
-			/* Holds the domain until the parent closes the pipe. */
-			if (read(release[0], &c, 1) < 0)
-				err(1, "read");
-			_exit(0);
+			hold_domain(ruleset, go[0], results[1], release[0]);
 		}
 	}
+	close(go[0]);
 	close(results[1]);
 	close(release[0]);
+	for (int i = 0; i < nr; i++)
+		read_all(results[0], &t, sizeof(t));
+	usleep(SETTLE_US);
+	shrink_slabs();
+	before = kernel_memory();
+	/*
+	 * One at a time: a landlock_restrict_self() call is timed alone, not
+	 * with the calls of the other children that the scheduler interleaves.
+	 */
 	for (int i = 0; i < nr; i++) {
-		double t;
-
-		if (read(results[0], &t, sizeof(t)) != sizeof(t))
-			errx(1, "a domain holder failed");
+		write_all(go[1], &go_byte, 1);
+		read_all(results[0], &t, sizeof(t));
 		sum += t;
 	}
+	/* The replaced credentials are freed after an RCU grace period. */
 	usleep(SETTLE_US);
 	shrink_slabs();
 	after = kernel_memory();
 	close(release[1]);
 	close(results[0]);
+	close(go[1]);
 	while (wait(NULL) > 0)
 		;
 	/* The children's exit frees their domains in deferred work. */
 	usleep(SETTLE_US);
 	*ns = sum / nr;
-	return after - before;
+	return (after - before) / nr;
 }
 
 /* Measures the cost of a domain for each number of rights and rules. */
@@ -534,25 +601,20 @@ static void bench_domains(const size_t rounds)
 
 	for (size_t r = 0; r < ARRAY_SIZE(domain_rights); r++)
 		for (size_t k = 0; k < nr_rules; k++)
-			fds[r][k] = make_domain_ruleset(r + 1,
-							domain_rules[k]);
+			fds[r][k] = make_domain_ruleset(r + 1, domain_rules[k]);
 
 	printf("# udp_bench -d: %zu rounds\n", rounds);
 	printf("# domain rights rules round bytes ns\n");
 	for (size_t round = 0; round < rounds; round++) {
 		for (size_t k = 0; k < nr_rules; k++) {
-			const int nr = nr_domains(domain_rules[k]);
-			double ns;
-			/* As many unsandboxed children: the baseline. */
-			const long base = hold_domains(-1, nr, &ns);
-
 			for (size_t r = 0; r < ARRAY_SIZE(domain_rights); r++) {
-				const long mem = hold_domains(fds[r][k], nr,
-							      &ns);
+				double ns;
+				const long mem = hold_domains(
+					fds[r][k], nr_domains(domain_rules[k]),
+					&ns);
 
 				printf("domain %zu %d %zu %ld %.1f\n", r + 1,
-				       domain_rules[k], round,
-				       (mem - base) / nr, ns);
+				       domain_rules[k], round, mem, ns);
 			}
 		}
 	}
