@@ -16,9 +16,9 @@ hooks of the same semantics, "c") are paired with ours the same way: the
 last table compares the Rust hooks with the C ones.
 
 The first table (udp_bench -d) is what a domain costs: kernel memory per
-domain (Slab + VmallocUsed, the pages the allocators hold, over many
-domains), and the time of the landlock_restrict_self() call creating it,
-whose ratio pairs the rounds of paired boots as above.
+domain (slab objects at their cache's size, large kmalloc() and vmalloc
+pages, over many domains), and the time of the landlock_restrict_self()
+call creating it, whose ratio pairs the rounds of paired boots as above.
 """
 import argparse
 import glob
@@ -81,8 +81,9 @@ def domain_table(boots):
         return out
 
     print()
-    print('What a domain costs: kernel memory per domain (Slab + VmallocUsed, '
-          'bytes) and landlock_restrict_self() time, ours / stock')
+    print('What a domain costs: kernel memory per domain (bytes: slab objects '
+          'at their cache\'s size, large kmalloc() and vmalloc pages) and '
+          'landlock_restrict_self() time, ours / stock')
     hdr = (f'{"rights":>6} {"rules":>6} {"stock B":>20} {"ours B":>20} '
            f'{"ours-stock B":>13} {"C-stock B":>10} {"stock ns":>9} '
            f'{"restrict ours/stock":>24} {"restrict C/stock":>24}')

@@ -10,12 +10,13 @@
  * describe a denial (audit record and trace event) or when the
  * check_rule_net_port trace event is enabled.
  *
- * The compiled form takes what the policy needs: a list of the allowed ports
- * (3 bytes each: the key and the rights allowing it), one kmalloc object with
- * its header.  Only when this list would cost the allocator more than one
- * 8 KiB bitmap per handled right (a few thousand allowed ports) does each
- * handled right get a bitmap instead.  A list sorted in the rule tree's order
- * comes out of an in-order walk of the tree, without sorting.
+ * The compiled form takes what the policy needs: a hash table of the allowed
+ * ports (3 bytes a slot: the key and the rights allowing it, at most two
+ * thirds of the slots used, as many as fit the allocator's size class), one
+ * kmalloc object with its header, where a check takes one or two probes
+ * whatever the number of rules.  Only when this table would cost the
+ * allocator more than one 8 KiB bitmap per handled right (a few thousand
+ * ports) does each handled right get a bitmap instead.
  *
  * Copyright © 2026 The landlock-udp developers
  */
@@ -46,7 +47,7 @@ static_assert(BITMAP_SIZE == (1 << BITS_PER_TYPE(__be16)) / BITS_PER_BYTE);
 /* The forms of compile(): the domains get the cheaper, the tests force one. */
 enum form {
 	FORM_CHEAPER,
-	FORM_LIST,
+	FORM_TABLE,
 	FORM_BITMAPS,
 };
 
@@ -116,25 +117,40 @@ static u8 rule_rights(const struct compiler *const c,
 	return c->handled & ~any_level(c->handling & ~granting);
 }
 
-/* Returns the size of the header followed by a list of @num ports. */
-static size_t list_size(const size_t num)
+/* Returns the size of the header followed by a table of @slots slots. */
+static size_t table_size(const size_t slots)
 {
 	return sizeof(struct landlock_net_ports) +
-	       num * (sizeof(u16) + sizeof(u8));
+	       slots * (sizeof(u16) + sizeof(u8));
 }
 
 /*
- * Returns whether a list of @num ports costs the allocator no more than a
+ * Returns the number of slots of a table of @num ports: at least one and a
+ * half per port, and all that fit in the kmalloc size class of those.
+ */
+static u32 table_slots(const size_t num)
+{
+	if (!num)
+		return 0;
+	return (kmalloc_size_roundup(table_size(DIV_ROUND_UP(num * 3, 2))) -
+		table_size(0)) /
+	       (sizeof(u16) + sizeof(u8));
+}
+
+/*
+ * Returns whether a table of @num ports costs the allocator no more than a
  * bitmap for each of @num_rights rights does (kmalloc rounds a request up to
  * its size class, or to a power-of-two number of pages).
  */
-static bool list_is_cheaper(const size_t num, const size_t num_rights)
+static bool table_is_cheaper(const size_t num, const size_t num_rights)
 {
+	const size_t size = table_size(DIV_ROUND_UP(num * 3, 2));
+
 	/* The common case, without asking the allocator. */
-	if (list_size(num) <= BITMAP_SIZE)
+	if (size <= BITMAP_SIZE)
 		return true;
-	return kmalloc_size_roundup(list_size(num)) <=
-	       kmalloc_size_roundup(list_size(0)) +
+	return kmalloc_size_roundup(size) <=
+	       kmalloc_size_roundup(table_size(0)) +
 		       num_rights * kmalloc_size_roundup(BITMAP_SIZE);
 }
 
@@ -142,7 +158,7 @@ static bool list_is_cheaper(const size_t num, const size_t num_rights)
 static void *alloc_ports(const size_t size, const gfp_t gfp)
 {
 	KUNIT_STATIC_STUB_REDIRECT(alloc_ports, size, gfp);
-	return kvmalloc(size, gfp | GFP_KERNEL_ACCOUNT);
+	return kvmalloc(size, gfp);
 }
 
 /**
@@ -167,8 +183,7 @@ struct entries {
 };
 
 /*
- * Walks @domain's port rules once, in the tree's order (ascending keys, so
- * that the list comes out sorted), and stores each port that some right
+ * Walks @domain's port rules once and stores each port that some right
  * allows in @e, which has room for @max entries.
  *
  * Return: 0, or -EINVAL if @max is too small (a bug).
@@ -209,19 +224,45 @@ static int fill_bitmaps(struct landlock_net_ports *const ports,
 	for (size_t right = 0; right < LANDLOCK_NUM_ACCESS_NET; right++) {
 		if (!(ports->handled & BIT(right)))
 			continue;
-		bits[right] = alloc_ports(BITMAP_SIZE, __GFP_ZERO);
+		bits[right] = alloc_ports(BITMAP_SIZE,
+					  GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 		if (!bits[right])
 			return -ENOMEM;
 		ports->bits[right] = bits[right];
 	}
 	for (u32 i = 0; i < e->num; i++) {
-		/* Each right of the port, lowest first. */
-		for (unsigned long rights = e->rights[i]; rights;
-		     rights &= rights - 1)
-			__set_bit(e->keys[i],
-				  (unsigned long *)bits[__ffs(rights)]);
+		const u16 key = e->keys[i];
+
+		/*
+		 * Each right of the port, lowest first.  The readers test u64
+		 * words (also on 32-bit kernels): no unsigned long bitops.
+		 */
+		for (u8 rights = e->rights[i]; rights; rights &= rights - 1)
+			bits[__ffs(rights)][key / 64] |= BIT_ULL(key % 64);
 	}
 	return 0;
+}
+
+/* Gives @ports a table of @slots slots, with the ports of @e. */
+static void fill_table(struct landlock_net_ports *const ports, const u32 slots,
+		       const struct entries *const e)
+{
+	u16 *const keys = (u16 *)(ports + 1);
+	u8 *const rights = (u8 *)(keys + slots);
+
+	ports->keys = keys;
+	ports->rights = rights;
+	ports->slots = slots;
+	for (u32 i = 0; i < e->num; i++) {
+		u32 slot = landlock_net_ports_slot(ports, e->keys[i]);
+
+		/* Keys are distinct, and the table has free slots. */
+		while (rights[slot])
+			if (++slot == slots)
+				slot = 0;
+		keys[slot] = e->keys[i];
+		rights[slot] = e->rights[i];
+	}
 }
 
 /* Allowed ports that compile() collects on the stack, without allocating. */
@@ -241,11 +282,16 @@ static struct landlock_net_ports *compile(const struct landlock_domain *domain,
 		.keys = stack_keys,
 		.rights = stack_rights,
 	};
-	/* The rules of both trees: more than the port rules. */
-	const u32 num_rules = domain->rules.num_rules;
+	/*
+	 * The rules of both trees: at least the port rules, whose keys are
+	 * distinct u16 values.
+	 */
+	const u32 num_rules =
+		min_t(u32, domain->rules.num_rules, 1 << BITS_PER_TYPE(u16));
 	struct landlock_net_ports *ports = NULL;
 	void *heap = NULL;
-	bool list;
+	bool table;
+	u32 slots;
 	int err;
 
 	init_compiler(&c, domain);
@@ -254,7 +300,8 @@ static struct landlock_net_ports *compile(const struct landlock_domain *domain,
 
 	/* One walk of the rules, into a buffer with room for all. */
 	if (num_rules > STACK_ENTRIES) {
-		heap = alloc_ports(num_rules * (sizeof(u16) + sizeof(u8)), 0);
+		heap = alloc_ports(num_rules * (sizeof(u16) + sizeof(u8)),
+				   GFP_KERNEL_ACCOUNT);
 		if (!heap)
 			return ERR_PTR(-ENOMEM);
 		e.keys = heap;
@@ -264,28 +311,21 @@ static struct landlock_net_ports *compile(const struct landlock_domain *domain,
 	if (err)
 		goto out;
 
-	list = form == FORM_LIST ||
-	       (form == FORM_CHEAPER &&
-		list_is_cheaper(e.num, hweight8(c.handled)));
+	table = form == FORM_TABLE ||
+		(form == FORM_CHEAPER &&
+		 table_is_cheaper(e.num, hweight8(c.handled)));
+	slots = table ? table_slots(e.num) : 0;
 	/* Ports not in any rule are denied: every set starts empty. */
-	ports = alloc_ports(list_size(list ? e.num : 0), __GFP_ZERO);
+	ports = alloc_ports(table_size(slots), GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 	if (!ports) {
 		err = -ENOMEM;
 		goto out;
 	}
 	ports->handled = c.handled;
-	if (list) {
-		u16 *const keys = (u16 *)(ports + 1);
-		u8 *const rights = (u8 *)(keys + e.num);
-
-		memcpy(keys, e.keys, e.num * sizeof(*keys));
-		memcpy(rights, e.rights, e.num * sizeof(*rights));
-		ports->keys = keys;
-		ports->rights = rights;
-		ports->num = e.num;
-	} else {
+	if (table)
+		fill_table(ports, slots, &e);
+	else
 		err = fill_bitmaps(ports, &e);
-	}
 
 out:
 	kvfree(heap);
@@ -304,7 +344,8 @@ out:
  * Sets @domain->net_ports, left NULL if no layer handles a network right:
  * such a domain takes no memory for them.
  *
- * Return: 0, or -ENOMEM.
+ * Return: 0, -ENOMEM, or -EINVAL if the rules outnumber the domain's count
+ * of them (a bug).
  */
 int landlock_compile_net_ports(struct landlock_domain *const domain)
 {
@@ -332,7 +373,7 @@ size_t landlock_net_ports_size(const struct landlock_domain *const domain)
 
 	if (!ports)
 		return 0;
-	size = kmalloc_size_roundup(list_size(ports->num));
+	size = kmalloc_size_roundup(table_size(ports->slots));
 	for (size_t right = 0; right < LANDLOCK_NUM_ACCESS_NET; right++) {
 		if (ports->bits[right])
 			size += kmalloc_size_roundup(BITMAP_SIZE);
@@ -353,25 +394,38 @@ static bool compiled_allows(const struct landlock_net_ports *const ports,
 						  (__force __be16)port);
 }
 
-/* Checks the invariants of struct landlock_net_ports. */
-static void check_form(struct kunit *const test,
-		       const struct landlock_net_ports *const ports)
+/*
+ * Checks the invariants of struct landlock_net_ports, and returns the number
+ * of ports in its table.
+ */
+static u32 check_form(struct kunit *const test,
+		      const struct landlock_net_ports *const ports)
 {
+	u32 used = 0;
+
 	if (!ports)
-		return;
+		return 0;
 	KUNIT_EXPECT_NE(test, ports->handled, 0);
 	KUNIT_EXPECT_EQ(test, ports->handled & ~LANDLOCK_MASK_ACCESS_NET, 0);
 	for (size_t right = 0; right < LANDLOCK_NUM_ACCESS_NET; right++) {
 		if (!(ports->handled & BIT(right)))
 			KUNIT_EXPECT_NULL(test, ports->bits[right]);
 	}
-	for (u32 i = 0; i < ports->num; i++) {
-		if (i)
-			KUNIT_EXPECT_LT(test, ports->keys[i - 1],
-					ports->keys[i]);
-		KUNIT_EXPECT_NE(test, ports->rights[i], 0);
-		KUNIT_EXPECT_EQ(test, ports->rights[i] & ~ports->handled, 0);
+	for (u32 slot = 0; slot < ports->slots; slot++) {
+		const u8 rights = ports->rights[slot];
+
+		if (!rights)
+			continue;
+		used++;
+		KUNIT_EXPECT_EQ(test, rights & ~ports->handled, 0);
+		/* Each port is where a probe finds it. */
+		KUNIT_EXPECT_EQ(test, rights,
+				landlock_net_ports_find(ports,
+							ports->keys[slot]));
 	}
+	/* At most two thirds full: probes end early. */
+	KUNIT_EXPECT_LE(test, used * 3, ports->slots * 2);
+	return used;
 }
 
 /* Returns the rule tree's answer, as the C hooks compute it. */
@@ -464,7 +518,7 @@ static void compare_forms(struct kunit *const test,
 {
 	const struct landlock_net_ports *const forms[] = {
 		domain->net_ports,
-		compile(domain, FORM_LIST),
+		compile(domain, FORM_TABLE),
 		compile(domain, FORM_BITMAPS),
 	};
 
@@ -586,6 +640,36 @@ static void test_compiled_ports_every_port(struct kunit *const test)
 	landlock_put_domain(domain);
 }
 
+#define END_RULES 32
+
+/*
+ * Compares the forms of @domain with its rule tree on the ports of its
+ * first and last rules (@keys, @num of them) and next to them, in the large
+ * tables whose ports compile() collects in its buffer.
+ */
+static void check_ends(struct kunit *const test,
+		       const struct landlock_domain *const domain,
+		       const u16 *const keys, const u32 num)
+{
+	u16 ports[2 * END_RULES * 3 + 2] = { 0, U16_MAX };
+	size_t num_ports = 2;
+	u32 cases = 0, denied = 0;
+
+	for (u32 i = 0; i < num; i++) {
+		if (i == END_RULES && num > 2 * END_RULES)
+			i = num - END_RULES;
+		ports[num_ports++] = keys[i] - 1;
+		ports[num_ports++] = keys[i];
+		ports[num_ports++] = keys[i] + 1;
+	}
+	compare_forms(test, domain, ports, num_ports, &cases, &denied);
+	/* Every rule allows its port for every handled right. */
+	if (num)
+		KUNIT_EXPECT_GE(test, cases - denied,
+				min_t(u32, num, 2 * END_RULES) *
+					hweight8(domain->net_ports->handled));
+}
+
 /* Returns what the allocator spends on @ports, as ksize() tells. */
 static size_t allocated(const struct landlock_net_ports *const ports)
 {
@@ -593,9 +677,15 @@ static size_t allocated(const struct landlock_net_ports *const ports)
 
 	if (!ports)
 		return 0;
-	size = ksize(ports);
+	/* ksize() knows only kmalloc() memory: kvmalloc() may fall back. */
+	if (is_vmalloc_addr(ports))
+		size = kmalloc_size_roundup(table_size(ports->slots));
+	else
+		size = ksize(ports);
 	for (size_t right = 0; right < LANDLOCK_NUM_ACCESS_NET; right++) {
-		if (ports->bits[right])
+		if (is_vmalloc_addr(ports->bits[right]))
+			size += BITMAP_SIZE;
+		else if (ports->bits[right])
 			size += ksize(ports->bits[right]);
 	}
 	return size;
@@ -615,13 +705,13 @@ static void test_compiled_ports_size(struct kunit *const test)
 		size_t max_size;
 	} domains[] = {
 		{ 0, 0, false, 0 },
-		{ LANDLOCK_ACCESS_NET_BIND_UDP, 1, false, 128 },
-		{ LANDLOCK_MASK_ACCESS_NET, 1, false, 128 },
+		{ LANDLOCK_ACCESS_NET_BIND_UDP, 1, false, 64 },
+		{ LANDLOCK_MASK_ACCESS_NET, 1, false, 64 },
 		{ LANDLOCK_MASK_ACCESS_NET, 100, false, 512 },
-		{ LANDLOCK_MASK_ACCESS_NET, 1000, false, 4096 },
-		{ LANDLOCK_ACCESS_NET_BIND_UDP, 10000, true, 8192 + 128 },
-		{ LANDLOCK_MASK_ACCESS_NET, 10000, false, 4 * 8192 },
-		{ LANDLOCK_MASK_ACCESS_NET, 20000, true, 4 * 8192 + 128 },
+		{ LANDLOCK_MASK_ACCESS_NET, 1000, false, 8192 },
+		{ LANDLOCK_ACCESS_NET_BIND_UDP, 10000, true, 8192 + 64 },
+		{ LANDLOCK_MASK_ACCESS_NET, 10000, true, 4 * 8192 + 64 },
+		{ LANDLOCK_MASK_ACCESS_NET, 20000, true, 4 * 8192 + 64 },
 	};
 	u16 *const keys =
 		kunit_kmalloc_array(test, 20000, sizeof(*keys), GFP_KERNEL);
@@ -650,16 +740,16 @@ static void test_compiled_ports_size(struct kunit *const test)
 		/* Never more than a bitmap per right and a header. */
 		KUNIT_EXPECT_LE(test, landlock_net_ports_size(domain),
 				num_rights * 8192 +
-					kmalloc_size_roundup(list_size(0)));
+					kmalloc_size_roundup(table_size(0)));
 		if (ports) {
 			const u32 listed = ports->keys ? domains[c].num_rules :
 							 0;
 
 			KUNIT_EXPECT_EQ_MSG(test, !ports->keys,
 					    domains[c].bitmaps, "case %zu", c);
-			KUNIT_EXPECT_EQ(test, ports->num, listed);
+			KUNIT_EXPECT_EQ(test, check_form(test, ports), listed);
 		}
-		check_form(test, ports);
+		check_ends(test, domain, keys, domains[c].num_rules);
 		landlock_put_domain(domain);
 	}
 }
@@ -672,7 +762,7 @@ static void *fail_alloc_ports(const size_t size, const gfp_t gfp)
 
 	if (!(*allowed)--)
 		return NULL;
-	return kvmalloc(size, gfp | GFP_KERNEL_ACCOUNT);
+	return kvmalloc(size, gfp);
 }
 
 /*
@@ -739,10 +829,10 @@ static void test_compile_enomem(struct kunit *const test)
 	mutex_unlock(&ruleset->lock);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(child), -ENOMEM);
 
-	/* The list; the header, then each of the 4 bitmaps; and the buffer. */
-	KUNIT_EXPECT_EQ(test, check_enomem(test, few, FORM_LIST), 1);
+	/* The table; the header, then each of the 4 bitmaps; and the buffer. */
+	KUNIT_EXPECT_EQ(test, check_enomem(test, few, FORM_TABLE), 1);
 	KUNIT_EXPECT_EQ(test, check_enomem(test, few, FORM_BITMAPS), 5);
-	KUNIT_EXPECT_EQ(test, check_enomem(test, many, FORM_LIST), 2);
+	KUNIT_EXPECT_EQ(test, check_enomem(test, many, FORM_TABLE), 2);
 	KUNIT_EXPECT_EQ(test, check_enomem(test, many, FORM_BITMAPS), 6);
 
 	kunit_deactivate_static_stub(test, alloc_ports);
@@ -751,10 +841,34 @@ static void test_compile_enomem(struct kunit *const test)
 	landlock_put_domain(few);
 }
 
+/* The first slot of a key, as Rust computes it (KUnit slot_known_answers). */
+static void test_compiled_ports_slot(struct kunit *const test)
+{
+	static const struct {
+		u16 key;
+		u32 slots, first;
+	} known[] = {
+		{ 0, 13, 0 },	   { 1, 13, 4 },	 { 0x3412, 13, 7 },
+		{ 0xffff, 13, 1 }, { 0x5000, 322, 213 }, { 0xffff, 322, 45 },
+		{ 80, 2, 1 },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(known); i++) {
+		const struct landlock_net_ports ports = {
+			.slots = known[i].slots,
+		};
+
+		KUNIT_EXPECT_EQ(test,
+				landlock_net_ports_slot(&ports, known[i].key),
+				known[i].first);
+	}
+}
+
 static struct kunit_case test_cases[] = {
 	/* clang-format off */
 	KUNIT_CASE(test_compiled_ports_match_tree),
 	KUNIT_CASE(test_compiled_ports_every_port),
+	KUNIT_CASE(test_compiled_ports_slot),
 	KUNIT_CASE(test_compiled_ports_size),
 	KUNIT_CASE(test_compile_enomem),
 	{}

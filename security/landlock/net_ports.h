@@ -32,26 +32,33 @@ landlock_net_ports_handles(const struct landlock_net_ports *const ports,
 	return ports->handled & access;
 }
 
+/* Returns the slot of @ports' table where @key is first looked for. */
+static inline u32
+landlock_net_ports_slot(const struct landlock_net_ports *const ports,
+			const u16 key)
+{
+	return ((u32)key * LANDLOCK_NET_RS_HASH * (u64)ports->slots) >> 32;
+}
+
 /*
- * Returns the rights of the list form that allow @key (a port in network
- * byte order read as a native u16), 0 if @key is not listed: a binary search
- * of the sorted @ports->keys, cf. PortSets::allows() in net_rs.rs.
+ * Returns the rights that allow @key (a port in network byte order read as a
+ * native u16) in @ports' table, 0 if it is not there, cf. PortSets::allows()
+ * in net_rs.rs.
  */
 static inline u8
 landlock_net_ports_find(const struct landlock_net_ports *const ports,
 			const u16 key)
 {
-	u32 low = 0, high = ports->num;
+	u32 slot = landlock_net_ports_slot(ports, key);
 
-	while (low < high) {
-		const u32 mid = low + (high - low) / 2;
+	/* An empty slot ends the probe; there is one, but bound it anyway. */
+	for (u32 i = 0; i < ports->slots; i++) {
+		const u8 rights = ports->rights[slot];
 
-		if (ports->keys[mid] == key)
-			return ports->rights[mid];
-		if (ports->keys[mid] < key)
-			low = mid + 1;
-		else
-			high = mid;
+		if (!rights || ports->keys[slot] == key)
+			return rights;
+		if (++slot == ports->slots)
+			slot = 0;
 	}
 	return 0;
 }

@@ -84,6 +84,13 @@ struct landlock_net_rs_request {
 #define LANDLOCK_NET_RS_NUM_ACCESS 4
 /* 64-bit words of a port bitmap: one bit per port. */
 #define LANDLOCK_NET_RS_SET_WORDS (65536 / 64)
+/*
+ * Multiplier of the port table's hash (GOLDEN_RATIO_32 of <linux/hash.h>):
+ * a port is first looked for in slot
+ * ((u32)key * LANDLOCK_NET_RS_HASH * (u64)slots) >> 32, cf.
+ * landlock_net_ports_slot().
+ */
+#define LANDLOCK_NET_RS_HASH 0x61C88647U
 
 /**
  * struct landlock_net_ports - The ports a domain allows, per network right
@@ -96,34 +103,35 @@ struct landlock_net_rs_request {
  * and the trace event.  A domain that handles no network right has none.
  *
  * A port is a rule key: its value in network byte order, read as a native
- * u16.  Each handled right has one of two forms, whichever the allocator
- * spends less on for the domain (cf. net_ports.c): the sorted list of the
- * ports that some right allows, with the rights allowing each (shared by
- * all the rights of the list form), or a 65536-bit bitmap of its own.
+ * u16.  The sets take one of two forms, whichever the allocator spends less
+ * on for the domain (cf. net_ports.c): a hash table of the ports that some
+ * right allows, with the rights allowing each, or a 65536-bit bitmap for
+ * each handled right.  The readers only assume that a right without a
+ * bitmap is looked up in the table.
  */
 struct landlock_net_ports {
 	/**
 	 * @bits: For each network right, by its bit number in
 	 * LANDLOCK_ACCESS_NET_*: its bitmap (bit (port % 64) of word
 	 * (port / 64), LANDLOCK_NET_RS_SET_WORDS words), or NULL if the right
-	 * is not handled or is looked up in @keys.
+	 * is not handled or is looked up in the table.
 	 */
 	const u64 *bits[LANDLOCK_NET_RS_NUM_ACCESS];
 	/**
-	 * @keys: The ports that some right of the list form allows, in
-	 * ascending order of their native u16 value (the rule tree's order);
-	 * @num entries, stored after this header.
+	 * @keys: The table's ports, @slots of them, stored after this header:
+	 * open addressing, linear probing from landlock_net_ports_slot(), at
+	 * most two thirds full, so that every probe ends.
 	 */
 	const u16 *keys;
 	/**
-	 * @rights: For each entry of @keys, the LANDLOCK_ACCESS_NET_* rights of
-	 * the list form that allow it (never 0); @num entries, after @keys.
+	 * @rights: For each slot of @keys, the LANDLOCK_ACCESS_NET_* rights that
+	 * allow its port, or 0 if the slot is empty; after @keys.
 	 */
 	const u8 *rights;
 	/**
-	 * @num: Number of entries of @keys and @rights.
+	 * @slots: Number of slots of @keys and @rights (0 without a table).
 	 */
-	u32 num;
+	u32 slots;
 	/**
 	 * @handled: The LANDLOCK_ACCESS_NET_* rights that some layer of the
 	 * domain handles; the others are not restricted.

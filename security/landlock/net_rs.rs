@@ -12,10 +12,10 @@
 //! built without Rust).  The C side of each hook (`net.c`) registers it and finds the domain:
 //! it only calls the Rust one for a task whose domain handles a network right, on a socket that is
 //! not a kernel one, with a [`Subject`].  Every decision is then taken here: a port is checked
-//! against the domain's compiled port sets ([`PortSets`]: a bit test, or a binary search of a
-//! short sorted list), and C walks the rule tree again only to log a denial, with a request
-//! described by scalars (see `net_rs.h`), or to emit the `check_rule_net_port` trace event while
-//! it is enabled.
+//! against the domain's compiled port sets ([`PortSets`]: a bit test, or one or two probes of a
+//! hash table), and C walks the rule tree again only to log a denial, with a request described by
+//! scalars (see `net_rs.h`), or to emit the `check_rule_net_port` trace event while it is
+//! enabled.
 //!
 //! A send without a destination, most datagrams' path, only needs the autobind check of
 //! [`check_autobind_udp_socket()`]: a socket bound explicitly to a port (`SOCK_BINDPORT_LOCK`)
@@ -180,7 +180,7 @@ static_assert!(size_of::<bindings::landlock_net_rs_subject>() == c_layout::SUBJ_
 c_field!(bindings::landlock_net_ports, bits, PORTS_BITS);
 c_field!(bindings::landlock_net_ports, keys, PORTS_KEYS);
 c_field!(bindings::landlock_net_ports, rights, PORTS_RIGHTS);
-c_field!(bindings::landlock_net_ports, num, PORTS_NUM);
+c_field!(bindings::landlock_net_ports, slots, PORTS_SLOTS);
 c_field!(bindings::landlock_net_ports, handled, PORTS_HANDLED);
 static_assert!(size_of::<u8>() == c_layout::PORTS_HANDLED_SIZE);
 static_assert!(size_of::<bindings::landlock_net_ports>() == c_layout::PORTS_SIZE);
@@ -502,19 +502,18 @@ fn connect_may_autobind(family: Option<u16>, addrlen: c_int) -> bool {
     long_enough && family != Some(AF_UNSPEC)
 }
 
-/// The compiled port sets of a domain, cf. `struct landlock_net_ports`: which network rights the
-/// domain handles and, for each, which ports every layer allows.
+/// The compiled port sets of a domain (`struct landlock_net_ports`): which network rights the
+/// domain handles and, for each, which ports every layer allows.  The fields are read when a check
+/// needs them, as the C reader (`landlock_net_ports_allow()`) does.
+///
+/// # Invariants
+///
+/// `raw` is as `landlock_compile_net_ports()` builds it, and neither it nor the memory it points to
+/// changes during `'a`: each non-null `bits` entry points to `SET_WORDS` words; `keys` and
+/// `rights` point to `slots` entries each (or `slots` is 0).
 #[derive(Clone, Copy)]
 struct PortSets<'a> {
-    /// The `LANDLOCK_ACCESS_NET_*` rights that the domain handles.
-    handled: u8,
-    /// For each right, by bit number: its bitmap (bit `port % 64` of word `port / 64`), or
-    /// `None` if it is looked up in `keys`.
-    bits: [Option<&'a [u64; SET_WORDS]>; NUM_ACCESS],
-    /// The ports that some right of the list form allows, sorted.
-    keys: &'a [u16],
-    /// For each entry of `keys`, the rights allowing it.
-    rights: &'a [u8],
+    raw: &'a bindings::landlock_net_ports,
 }
 
 /// 64-bit words of a port bitmap.
@@ -523,31 +522,86 @@ const SET_WORDS: usize = bindings::LANDLOCK_NET_RS_SET_WORDS as usize;
 const NUM_ACCESS: usize = bindings::LANDLOCK_NET_RS_NUM_ACCESS as usize;
 
 impl<'a> PortSets<'a> {
+    /// Returns the view of `raw`.
+    ///
+    /// # Safety
+    ///
+    /// `raw` is as `landlock_compile_net_ports()` builds it, and neither it nor the memory it
+    /// points to changes during `'a` (cf. the type invariants).
+    unsafe fn from_raw(raw: &'a bindings::landlock_net_ports) -> Self {
+        // INVARIANT: Per the safety requirements.
+        Self { raw }
+    }
+
     /// Returns whether the domain restricts `access`.
+    #[inline(always)]
     fn handles(&self, access: NetAccess) -> bool {
-        u32::from(self.handled) & access.mask() != 0
+        u32::from(self.raw.handled) & access.mask() != 0
+    }
+
+    /// Returns the bitmap of `access`, if it has one.
+    #[inline(always)]
+    fn bitmap(&self, access: NetAccess) -> Option<&'a [u64; SET_WORDS]> {
+        let bits = self.raw.bits[access.bit()];
+        // SAFETY: A non-null `bits` entry points to `SET_WORDS` initialised words, aligned for
+        // `u64`, which do not change during `'a` (cf. the type invariants).
+        unsafe { bits.cast::<[u64; SET_WORDS]>().as_ref() }
+    }
+
+    /// Returns the slots of the table: their ports and the rights allowing each (0: empty).
+    #[inline(always)]
+    fn table(&self) -> (&'a [u16], &'a [u8]) {
+        let slots = self.raw.slots as usize;
+        if slots == 0 || self.raw.keys.is_null() || self.raw.rights.is_null() {
+            return (&[], &[]);
+        }
+        // SAFETY: `keys` and `rights` point to `slots` initialised entries each, in the
+        // allocation of `raw`, aligned for their types, which do not change during `'a` (cf. the
+        // type invariants).
+        unsafe {
+            (
+                core::slice::from_raw_parts(self.raw.keys, slots),
+                core::slice::from_raw_parts(self.raw.rights, slots),
+            )
+        }
     }
 
     /// Returns whether the domain allows `port` (network byte order) for `access`: a bit test,
-    /// or a binary search of the sorted list (cf. `landlock_net_ports_allow()`).  A right that
-    /// the domain does not handle is allowed; a list entry without its rights (which the C side
-    /// never builds) allows nothing.
+    /// or a probe of the table from the slot that `slot()` gives (cf.
+    /// `landlock_net_ports_allow()`).  A right that the domain does not handle is allowed; a
+    /// table without an empty slot (which the C side never builds) ends the probe after one
+    /// round.
+    #[inline(always)]
     fn allows(&self, access: NetAccess, port: u16) -> bool {
         if !self.handles(access) {
             return true;
         }
-        let rights = match self.bits[access.bit()] {
-            Some(set) => {
-                let port = usize::from(port);
-                return set[port / 64] & (1 << (port % 64)) != 0;
+        if let Some(set) = self.bitmap(access) {
+            let port = usize::from(port);
+            return set[port / 64] & (1 << (port % 64)) != 0;
+        }
+        let (keys, rights) = self.table();
+        let mut i = slot(port, keys.len());
+        for _ in 0..keys.len() {
+            let (Some(&key), Some(&r)) = (keys.get(i), rights.get(i)) else {
+                return false;
+            };
+            if r == 0 || key == port {
+                return u32::from(r) & access.mask() != 0;
             }
-            None => match self.keys.binary_search(&port) {
-                Ok(i) => self.rights.get(i).copied().unwrap_or(0),
-                Err(_) => 0,
-            },
-        };
-        u32::from(rights) & access.mask() != 0
+            i = if i + 1 == keys.len() { 0 } else { i + 1 };
+        }
+        false
     }
+}
+
+/// Returns the slot of a table of `slots` slots where `key` is first looked for (cf.
+/// `landlock_net_ports_slot()`).
+#[inline(always)]
+fn slot(key: u16, slots: usize) -> usize {
+    let hash = u32::from(key).wrapping_mul(bindings::LANDLOCK_NET_RS_HASH);
+    // The product of two 32-bit numbers fits in 64 bits; the result is below `slots`.
+    ((u64::from(hash) * slots as u64) >> 32) as usize
 }
 
 /// The current task, whose domain handles some network access right, as the C side of a hook
@@ -585,34 +639,9 @@ impl<'a> Subject<'a> {
     /// Returns the domain's port sets.
     #[inline(always)]
     fn sets(&self) -> PortSets<'a> {
-        let ports = self.ports;
-        let num = ports.num as usize;
-        let list = |ptr: *const u16, rights: *const u8| {
-            if ptr.is_null() || rights.is_null() {
-                return (&[][..], &[][..]);
-            }
-            // SAFETY: `landlock_compile_net_ports()` stores `num` keys at `keys` and `num`
-            // rights at `rights`, initialised and never written after the domain is created,
-            // which outlives `'a` (cf. the type invariant).
-            unsafe {
-                (
-                    core::slice::from_raw_parts(ptr, num),
-                    core::slice::from_raw_parts(rights, num),
-                )
-            }
-        };
-        let (keys, rights) = list(ports.keys, ports.rights);
-        PortSets {
-            handled: ports.handled,
-            bits: ports.bits.map(|bits| {
-                // SAFETY: A non-null `bits` pointer of `landlock_compile_net_ports()` is a
-                // bitmap of `SET_WORDS` words, initialised and never written after the domain
-                // is created, which outlives `'a` (cf. the type invariant).
-                unsafe { bits.cast::<[u64; SET_WORDS]>().as_ref() }
-            }),
-            keys,
-            rights,
-        }
+        // SAFETY: `self.ports` was built by `landlock_compile_net_ports()` and is as immutable and
+        // long-lived as the domain, which outlives `'a` (cf. the type invariant).
+        unsafe { PortSets::from_raw(self.ports) }
     }
 
     /// Returns whether the domain restricts `access`.
@@ -1874,6 +1903,22 @@ mod tests {
         );
     }
 
+    /// Returns port sets handling `handled`, with `bits` and the table `keys` and `rights`.
+    fn raw_sets(
+        handled: u32,
+        bits: [*const u64; NUM_ACCESS],
+        keys: &[u16],
+        rights: &[u8],
+    ) -> bindings::landlock_net_ports {
+        bindings::landlock_net_ports {
+            bits,
+            keys: keys.as_ptr(),
+            rights: rights.as_ptr(),
+            slots: keys.len().min(rights.len()) as u32,
+            handled: handled as u8,
+        }
+    }
+
     #[test]
     fn port_sets_bitmaps() {
         // A domain handling BIND_UDP and CONNECT_TCP, not the other rights.
@@ -1886,14 +1931,18 @@ mod tests {
             bits[0][port / 64] |= 1 << (port % 64);
         }
         bits[1][80 / 64] |= 1 << (80 % 64);
-        let mut sets = PortSets {
-            handled: (NetAccess::BindUdp.mask() | NetAccess::ConnectTcp.mask()) as u8,
-            bits: [None; NUM_ACCESS],
-            keys: &[],
-            rights: &[],
-        };
-        sets.bits[NetAccess::BindUdp.bit()] = Some(&bits[0]);
-        sets.bits[NetAccess::ConnectTcp.bit()] = Some(&bits[1]);
+        let mut ptrs = [core::ptr::null(); NUM_ACCESS];
+        ptrs[NetAccess::BindUdp.bit()] = bits[0].as_ptr();
+        ptrs[NetAccess::ConnectTcp.bit()] = bits[1].as_ptr();
+        let raw = raw_sets(
+            NetAccess::BindUdp.mask() | NetAccess::ConnectTcp.mask(),
+            ptrs,
+            &[],
+            &[],
+        );
+        // SAFETY: `raw` points to two bitmaps of `SET_WORDS` words and no table, and neither
+        // changes while `sets` lives.
+        let sets = unsafe { PortSets::from_raw(&raw) };
 
         assert!(sets.handles(NetAccess::BindUdp));
         assert!(sets.handles(NetAccess::ConnectTcp));
@@ -1909,33 +1958,63 @@ mod tests {
         }
     }
 
+    /// The first slot of a key, as C computes it (`landlock_net_ports_slot()`): the same values
+    /// are checked by the C KUnit test `test_compiled_ports_slot`.
     #[test]
-    fn port_sets_list() {
-        // A domain handling every right but BIND_TCP; the first and last keys are listed.
+    fn slot_known_answers() {
+        for (key, slots, first) in [
+            (0u16, 13usize, 0usize),
+            (1, 13, 4),
+            (0x3412, 13, 7),
+            (0xffff, 13, 1),
+            (0x5000, 322, 213),
+            (0xffff, 322, 45),
+            (80, 2, 1),
+        ] {
+            assert_eq!(slot(key, slots), first);
+        }
+    }
+
+    #[test]
+    fn port_sets_table() {
+        // A domain handling every right but BIND_TCP; the first and last keys are in the table.
         let bind_udp = NetAccess::BindUdp.mask() as u8;
         let send_udp = NetAccess::ConnectSendUdp.mask() as u8;
         let connect_tcp = NetAccess::ConnectTcp.mask() as u8;
-        let keys = [0u16, 1, 0x00ff, 0x0100, 0x3412, 0xfffe, 0xffff];
-        let rights = [
-            bind_udp,
-            send_udp,
-            connect_tcp,
-            bind_udp | send_udp,
-            bind_udp | send_udp | connect_tcp,
-            send_udp,
-            bind_udp,
+        let entries = [
+            (0u16, bind_udp),
+            (1, send_udp),
+            (0x00ff, connect_tcp),
+            (0x0100, bind_udp | send_udp),
+            (0x3412, bind_udp | send_udp | connect_tcp),
+            (0xfffe, send_udp),
+            (0xffff, bind_udp),
         ];
-        let sets = PortSets {
-            handled: bind_udp | send_udp | connect_tcp,
-            bits: [None; NUM_ACCESS],
-            keys: &keys,
-            rights: &rights,
-        };
+        // 13 slots, filled as the C side does: linear probing from `slot()`.
+        let mut keys = [0u16; 13];
+        let mut rights = [0u8; 13];
+        for (key, r) in entries {
+            let mut i = slot(key, keys.len());
+            while rights[i] != 0 {
+                i = (i + 1) % keys.len();
+            }
+            keys[i] = key;
+            rights[i] = r;
+        }
+        let raw = raw_sets(
+            u32::from(bind_udp | send_udp | connect_tcp),
+            [core::ptr::null(); NUM_ACCESS],
+            &keys,
+            &rights,
+        );
+        // SAFETY: `raw` points to a table of 13 slots and no bitmap, and neither changes while
+        // `sets` lives.
+        let sets = unsafe { PortSets::from_raw(&raw) };
         for port in 0..=u16::MAX {
-            let listed = keys
+            let listed = entries
                 .iter()
-                .position(|&k| k == port)
-                .map_or(0, |i| rights[i]);
+                .find(|(key, _)| *key == port)
+                .map_or(0, |(_, r)| *r);
             for access in [
                 NetAccess::BindUdp,
                 NetAccess::ConnectSendUdp,
@@ -1950,14 +2029,22 @@ mod tests {
             assert!(sets.allows(NetAccess::BindTcp, port));
         }
 
-        // A key without its rights (never built by C) allows nothing.
-        let sets = PortSets {
-            rights: &rights[..2],
-            ..sets
-        };
-        assert!(sets.allows(NetAccess::ConnectSendUdp, 1));
-        assert!(!sets.allows(NetAccess::BindUdp, 0xffff));
-        assert!(!sets.allows(NetAccess::ConnectTcp, 0x3412));
+        // A full table (never built by C): a missing port ends the probe, denied.
+        let full_keys = [1u16, 2, 3];
+        let full_rights = [bind_udp; 3];
+        let raw = raw_sets(
+            u32::from(bind_udp),
+            [core::ptr::null(); NUM_ACCESS],
+            &full_keys,
+            &full_rights,
+        );
+        // SAFETY: `raw` points to a table of 3 slots and no bitmap, and neither changes while
+        // `sets` lives.
+        let sets = unsafe { PortSets::from_raw(&raw) };
+        for port in 1..=3 {
+            assert!(sets.allows(NetAccess::BindUdp, port));
+        }
+        assert!(!sets.allows(NetAccess::BindUdp, 4));
     }
 
     #[test]

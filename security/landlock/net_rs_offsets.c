@@ -88,7 +88,7 @@ int main(void)
 	OFFSET(PORTS_BITS, landlock_net_ports, bits);
 	OFFSET(PORTS_KEYS, landlock_net_ports, keys);
 	OFFSET(PORTS_RIGHTS, landlock_net_ports, rights);
-	OFFSET(PORTS_NUM, landlock_net_ports, num);
+	OFFSET(PORTS_SLOTS, landlock_net_ports, slots);
 	OFFSET(PORTS_HANDLED, landlock_net_ports, handled);
 	FIELD_SIZE(PORTS_HANDLED_SIZE, landlock_net_ports, handled);
 	SIZE(PORTS_SIZE, struct landlock_net_ports);

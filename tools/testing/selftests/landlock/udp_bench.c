@@ -46,9 +46,9 @@
  * one domain takes (its objects at the size of their slab cache, large
  * kmalloc() pages and vmalloc pages, cf. kernel_memory(), before and after
  * 400 waiting children, 40 for the largest domains, each create and hold
- * their own domain), and the time of the landlock_restrict_self() call that
- * creates it, for 1 to 4 handled network rights and 1, 100 and 10000 rules
- * allowing all of them.
+ * their own domain), and the median time of the landlock_restrict_self()
+ * call that creates it, for 1 to 4 handled network rights and 1, 100 and
+ * 10000 rules allowing all of them.
  * Output: one "domain RIGHTS RULES ROUND BYTES NS" line per measurement.
  */
 
@@ -509,6 +509,13 @@ static void read_all(const int fd, void *const buf, const size_t len)
 	}
 }
 
+static int compare_doubles(const void *const a, const void *const b)
+{
+	const double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
 /*
  * A domain holder: once told to go, restricts itself with @ruleset, reports
  * the time this took, and holds its domain until @release is closed.
@@ -543,11 +550,12 @@ static void hold_domain(const int ruleset, const int go, const int results,
 static long hold_domains(const int ruleset, const int nr, double *const ns)
 {
 	int go[2], results[2], release[2];
+	double *const times = calloc(nr, sizeof(*times));
 	long before, after;
-	double t, sum = 0;
 	const char go_byte = 0;
+	double t;
 
-	if (pipe(go) || pipe(results) || pipe(release))
+	if (!times || pipe(go) || pipe(results) || pipe(release))
 		err(1, "pipe");
 	for (int i = 0; i < nr; i++) {
 		const pid_t pid = fork();
@@ -575,8 +583,7 @@ static long hold_domains(const int ruleset, const int nr, double *const ns)
 	 */
 	for (int i = 0; i < nr; i++) {
 		write_all(go[1], &go_byte, 1);
-		read_all(results[0], &t, sizeof(t));
-		sum += t;
+		read_all(results[0], &times[i], sizeof(times[i]));
 	}
 	/* The replaced credentials are freed after an RCU grace period. */
 	usleep(SETTLE_US);
@@ -589,7 +596,10 @@ static long hold_domains(const int ruleset, const int nr, double *const ns)
 		;
 	/* The children's exit frees their domains in deferred work. */
 	usleep(SETTLE_US);
-	*ns = sum / nr;
+	/* The median: a call that an interrupt delays does not count. */
+	qsort(times, nr, sizeof(*times), compare_doubles);
+	*ns = times[nr / 2];
+	free(times);
 	return (after - before) / nr;
 }
 
@@ -598,6 +608,7 @@ static void bench_domains(const size_t rounds)
 {
 	const size_t nr_rules = ARRAY_SIZE(domain_rules);
 	int fds[ARRAY_SIZE(domain_rights)][ARRAY_SIZE(domain_rules)];
+	double ns;
 
 	for (size_t r = 0; r < ARRAY_SIZE(domain_rights); r++)
 		for (size_t k = 0; k < nr_rules; k++)
@@ -605,10 +616,11 @@ static void bench_domains(const size_t rounds)
 
 	printf("# udp_bench -d: %zu rounds\n", rounds);
 	printf("# domain rights rules round bytes ns\n");
+	/* Warm-up: the first domains fill the slab caches' pages. */
+	hold_domains(fds[0][0], nr_domains(domain_rules[0]), &ns);
 	for (size_t round = 0; round < rounds; round++) {
 		for (size_t k = 0; k < nr_rules; k++) {
 			for (size_t r = 0; r < ARRAY_SIZE(domain_rights); r++) {
-				double ns;
 				const long mem = hold_domains(
 					fds[r][k], nr_domains(domain_rules[k]),
 					&ns);
