@@ -59,7 +59,7 @@ enum form {
 #define NIBBLE_BITS 4
 static_assert(NIBBLE_BITS >= LANDLOCK_NUM_ACCESS_NET);
 /* The rights of a port fit in a u8 of landlock_net_ports.rights. */
-static_assert(BITS_PER_TYPE(u8) >= LANDLOCK_NUM_ACCESS_NET);
+static_assert(sizeof(u8) * BITS_PER_BYTE >= LANDLOCK_NUM_ACCESS_NET);
 
 /* Returns the rights of @access at @level in the packed form. */
 static u64 at_level(const access_mask_t access, const size_t level)
