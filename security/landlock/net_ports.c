@@ -254,7 +254,13 @@ static void fill_table(struct landlock_net_ports *const ports, const u32 slots,
 	ports->rights = rights;
 	ports->slots = slots;
 	for (u32 i = 0; i < e->num; i++) {
-		u32 slot = landlock_net_ports_slot(ports, e->keys[i]);
+		u32 slot;
+
+		if (!e->keys[i]) {
+			ports->port0 = e->rights[i];
+			continue;
+		}
+		slot = landlock_net_ports_slot(ports, e->keys[i]);
 
 		/* Keys are distinct, and the table has free slots. */
 		while (rights[slot])
@@ -411,12 +417,19 @@ static u32 check_form(struct kunit *const test,
 		if (!(ports->handled & BIT(right)))
 			KUNIT_EXPECT_NULL(test, ports->bits[right]);
 	}
+	if (ports->port0) {
+		KUNIT_EXPECT_NOT_NULL(test, ports->keys);
+		KUNIT_EXPECT_EQ(test, ports->port0 & ~ports->handled, 0);
+		used++;
+	}
 	for (u32 slot = 0; slot < ports->slots; slot++) {
 		const u8 rights = ports->rights[slot];
 
 		if (!rights)
 			continue;
 		used++;
+		/* Port 0 is in the header. */
+		KUNIT_EXPECT_NE(test, ports->keys[slot], 0);
 		KUNIT_EXPECT_EQ(test, rights & ~ports->handled, 0);
 		/* Each port is where a probe finds it. */
 		KUNIT_EXPECT_EQ(test, rights,

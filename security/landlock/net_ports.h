@@ -78,6 +78,8 @@ landlock_net_ports_allow(const struct landlock_net_ports *const ports,
 		return true;
 	if (bits)
 		return bits[key / 64] & BIT_ULL(key % 64);
+	if (!key)
+		return ports->port0 & access;
 	return landlock_net_ports_find(ports, key) & access;
 }
 

@@ -137,6 +137,12 @@ struct landlock_net_ports {
 	 * domain handles; the others are not restricted.
 	 */
 	u8 handled;
+	/**
+	 * @port0: The rights that allow port 0, which the table never holds:
+	 * the autobind check of every send without a destination asks for
+	 * it, and an absent key would probe to the end of its cluster.
+	 */
+	u8 port0;
 };
 
 /**

@@ -182,6 +182,7 @@ c_field!(bindings::landlock_net_ports, keys, PORTS_KEYS);
 c_field!(bindings::landlock_net_ports, rights, PORTS_RIGHTS);
 c_field!(bindings::landlock_net_ports, slots, PORTS_SLOTS);
 c_field!(bindings::landlock_net_ports, handled, PORTS_HANDLED);
+c_field!(bindings::landlock_net_ports, port0, PORTS_PORT0);
 static_assert!(size_of::<u8>() == c_layout::PORTS_HANDLED_SIZE);
 static_assert!(size_of::<bindings::landlock_net_ports>() == c_layout::PORTS_SIZE);
 
@@ -579,6 +580,10 @@ impl<'a> PortSets<'a> {
         if let Some(set) = self.bitmap(access) {
             let port = usize::from(port);
             return set[port / 64] & (1 << (port % 64)) != 0;
+        }
+        if port == 0 {
+            // Not in the table: the autobind check of every send without a destination.
+            return u32::from(self.raw.port0) & access.mask() != 0;
         }
         let (keys, rights) = self.table();
         let mut i = slot(port, keys.len());
@@ -1909,6 +1914,7 @@ mod tests {
         bits: [*const u64; NUM_ACCESS],
         keys: &[u16],
         rights: &[u8],
+        port0: u8,
     ) -> bindings::landlock_net_ports {
         bindings::landlock_net_ports {
             bits,
@@ -1916,6 +1922,7 @@ mod tests {
             rights: rights.as_ptr(),
             slots: keys.len().min(rights.len()) as u32,
             handled: handled as u8,
+            port0,
         }
     }
 
@@ -1939,6 +1946,7 @@ mod tests {
             ptrs,
             &[],
             &[],
+            0,
         );
         // SAFETY: `raw` points to two bitmaps of `SET_WORDS` words and no table, and neither
         // changes while `sets` lives.
@@ -1990,10 +1998,10 @@ mod tests {
             (0xfffe, send_udp),
             (0xffff, bind_udp),
         ];
-        // 13 slots, filled as the C side does: linear probing from `slot()`.
+        // 13 slots, filled as the C side does: linear probing from `slot()`, port 0 aside.
         let mut keys = [0u16; 13];
         let mut rights = [0u8; 13];
-        for (key, r) in entries {
+        for (key, r) in entries.into_iter().filter(|(key, _)| *key != 0) {
             let mut i = slot(key, keys.len());
             while rights[i] != 0 {
                 i = (i + 1) % keys.len();
@@ -2006,6 +2014,7 @@ mod tests {
             [core::ptr::null(); NUM_ACCESS],
             &keys,
             &rights,
+            bind_udp,
         );
         // SAFETY: `raw` points to a table of 13 slots and no bitmap, and neither changes while
         // `sets` lives.
@@ -2037,6 +2046,7 @@ mod tests {
             [core::ptr::null(); NUM_ACCESS],
             &full_keys,
             &full_rights,
+            0,
         );
         // SAFETY: `raw` points to a table of 3 slots and no bitmap, and neither changes while
         // `sets` lives.

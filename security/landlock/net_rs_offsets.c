@@ -91,6 +91,7 @@ int main(void)
 	OFFSET(PORTS_SLOTS, landlock_net_ports, slots);
 	OFFSET(PORTS_HANDLED, landlock_net_ports, handled);
 	FIELD_SIZE(PORTS_HANDLED_SIZE, landlock_net_ports, handled);
+	OFFSET(PORTS_PORT0, landlock_net_ports, port0);
 	SIZE(PORTS_SIZE, struct landlock_net_ports);
 	return 0;
 }
