@@ -364,29 +364,6 @@ int landlock_compile_net_ports(struct landlock_domain *const domain)
 	return 0;
 }
 
-/**
- * landlock_net_ports_size - Memory taken by the port sets of a domain
- *
- * @domain: Domain.
- *
- * Return: The memory in bytes that the allocator spends on @domain's port
- * sets, 0 if it handles no network right.
- */
-size_t landlock_net_ports_size(const struct landlock_domain *const domain)
-{
-	const struct landlock_net_ports *const ports = domain->net_ports;
-	size_t size;
-
-	if (!ports)
-		return 0;
-	size = kmalloc_size_roundup(table_size(ports->slots));
-	for (size_t right = 0; right < LANDLOCK_NUM_ACCESS_NET; right++) {
-		if (ports->bits[right])
-			size += kmalloc_size_roundup(BITMAP_SIZE);
-	}
-	return size;
-}
-
 #ifdef CONFIG_SECURITY_LANDLOCK_KUNIT_TEST
 
 /*
@@ -683,6 +660,25 @@ static void check_ends(struct kunit *const test,
 					hweight8(domain->net_ports->handled));
 }
 
+/*
+ * Returns the memory in bytes that the allocator spends on @domain's port
+ * sets, from their shape: 0 if it handles no network right.
+ */
+static size_t compiled_size(const struct landlock_domain *const domain)
+{
+	const struct landlock_net_ports *const ports = domain->net_ports;
+	size_t size;
+
+	if (!ports)
+		return 0;
+	size = kmalloc_size_roundup(table_size(ports->slots));
+	for (size_t right = 0; right < LANDLOCK_NUM_ACCESS_NET; right++) {
+		if (ports->bits[right])
+			size += kmalloc_size_roundup(BITMAP_SIZE);
+	}
+	return size;
+}
+
 /* Returns what the allocator spends on @ports, as ksize() tells. */
 static size_t allocated(const struct landlock_net_ports *const ports)
 {
@@ -746,12 +742,11 @@ static void test_compiled_ports_size(struct kunit *const test)
 		domain = make_domain(test, domains[c].handled, keys, access,
 				     domains[c].num_rules);
 		ports = domain->net_ports;
-		KUNIT_EXPECT_EQ(test, landlock_net_ports_size(domain),
-				allocated(ports));
-		KUNIT_EXPECT_LE_MSG(test, landlock_net_ports_size(domain),
+		KUNIT_EXPECT_EQ(test, compiled_size(domain), allocated(ports));
+		KUNIT_EXPECT_LE_MSG(test, compiled_size(domain),
 				    domains[c].max_size, "case %zu", c);
 		/* Never more than a bitmap per right and a header. */
-		KUNIT_EXPECT_LE(test, landlock_net_ports_size(domain),
+		KUNIT_EXPECT_LE(test, compiled_size(domain),
 				num_rights * 8192 +
 					kmalloc_size_roundup(table_size(0)));
 		if (ports) {

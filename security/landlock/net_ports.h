@@ -22,8 +22,6 @@ int landlock_compile_net_ports(struct landlock_domain *const domain);
 
 void landlock_free_net_ports(const struct landlock_net_ports *const ports);
 
-size_t landlock_net_ports_size(const struct landlock_domain *const domain);
-
 /* Returns whether @ports' domain restricts @access (one right). */
 static inline bool
 landlock_net_ports_handles(const struct landlock_net_ports *const ports,
