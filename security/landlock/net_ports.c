@@ -5,10 +5,10 @@
  * A domain is immutable, and so is the answer of its rule tree for a port:
  * when the domain is created, the answer for every port and every network
  * right the domain handles is computed once (struct landlock_net_ports in
- * net_rs.h).  The hooks then check a port with a binary search of a short
- * sorted array, or one bitmap access, and only walk the rule tree again to
- * describe a denial (audit record and trace event) or when the
- * check_rule_net_port trace event is enabled.
+ * net_ports.h).  The hooks then check a port with one or two probes of a
+ * table, or one bitmap access, and only walk the rule tree again to describe
+ * a denial (audit record and trace event) or when the check_rule_net_port
+ * trace event is enabled.
  *
  * The compiled form takes what the policy needs: a hash table of the allowed
  * ports (3 bytes a slot: the key and the rights allowing it, at most two
@@ -36,12 +36,11 @@
 #include "limits.h"
 #include "net.h"
 #include "net_ports.h"
-#include "net_rs.h"
 #include "ruleset.h"
 
-static_assert(LANDLOCK_NET_RS_NUM_ACCESS == LANDLOCK_NUM_ACCESS_NET);
+static_assert(LANDLOCK_NET_PORTS_NUM_ACCESS == LANDLOCK_NUM_ACCESS_NET);
 /* A bitmap has one bit per port. */
-#define BITMAP_SIZE (LANDLOCK_NET_RS_SET_WORDS * sizeof(u64))
+#define BITMAP_SIZE (LANDLOCK_NET_PORTS_SET_WORDS * sizeof(u64))
 static_assert(BITMAP_SIZE == (1 << BITS_PER_TYPE(__be16)) / BITS_PER_BYTE);
 
 /* The forms of compile(): the domains get the cheaper, the tests force one. */
@@ -849,7 +848,10 @@ static void test_compile_enomem(struct kunit *const test)
 	landlock_put_domain(few);
 }
 
-/* The first slot of a key, as Rust computes it (KUnit slot_known_answers). */
+/*
+ * The first slot of a few keys: known answers, which any other reader of the
+ * table must give too.
+ */
 static void test_compiled_ports_slot(struct kunit *const test)
 {
 	static const struct {

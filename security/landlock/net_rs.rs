@@ -155,22 +155,22 @@ c_field!(
     sin6_scope_id,
     SOCKADDR_IN6_SIN6_SCOPE_ID
 );
-// `struct landlock_net_rs_request`, built by `c_request()`.
-c_field!(bindings::landlock_net_rs_request, address, REQ_ADDRESS);
-c_field!(bindings::landlock_net_rs_request, addrlen, REQ_ADDRLEN);
-c_field!(bindings::landlock_net_rs_request, sk, REQ_SK);
-c_field!(bindings::landlock_net_rs_request, access, REQ_ACCESS);
+// `struct landlock_net_request`, built by `c_request()`.
+c_field!(bindings::landlock_net_request, address, REQ_ADDRESS);
+c_field!(bindings::landlock_net_request, addrlen, REQ_ADDRLEN);
+c_field!(bindings::landlock_net_request, sk, REQ_SK);
+c_field!(bindings::landlock_net_request, access, REQ_ACCESS);
 c_field!(
-    bindings::landlock_net_rs_request,
+    bindings::landlock_net_request,
     socket_family,
     REQ_SOCKET_FAMILY
 );
-c_field!(bindings::landlock_net_rs_request, family, REQ_FAMILY);
-c_field!(bindings::landlock_net_rs_request, port, REQ_PORT);
-c_field!(bindings::landlock_net_rs_request, bind, REQ_BIND);
-c_field!(bindings::landlock_net_rs_request, ipv6, REQ_IPV6);
-c_field!(bindings::landlock_net_rs_request, ip, REQ_IP);
-static_assert!(size_of::<bindings::landlock_net_rs_request>() == c_layout::REQ_SIZE);
+c_field!(bindings::landlock_net_request, family, REQ_FAMILY);
+c_field!(bindings::landlock_net_request, port, REQ_PORT);
+c_field!(bindings::landlock_net_request, bind, REQ_BIND);
+c_field!(bindings::landlock_net_request, ipv6, REQ_IPV6);
+c_field!(bindings::landlock_net_request, ip, REQ_IP);
+static_assert!(size_of::<bindings::landlock_net_request>() == c_layout::REQ_SIZE);
 // `struct landlock_net_rs_subject`, read by `Subject`.
 c_field!(bindings::landlock_net_rs_subject, cred, SUBJ_CRED);
 c_field!(bindings::landlock_net_rs_subject, ports, SUBJ_PORTS);
@@ -518,9 +518,9 @@ struct PortSets<'a> {
 }
 
 /// 64-bit words of a port bitmap.
-const SET_WORDS: usize = bindings::LANDLOCK_NET_RS_SET_WORDS as usize;
+const SET_WORDS: usize = bindings::LANDLOCK_NET_PORTS_SET_WORDS as usize;
 /// Number of network access rights.
-const NUM_ACCESS: usize = bindings::LANDLOCK_NET_RS_NUM_ACCESS as usize;
+const NUM_ACCESS: usize = bindings::LANDLOCK_NET_PORTS_NUM_ACCESS as usize;
 
 impl<'a> PortSets<'a> {
     /// Returns the view of `raw`.
@@ -604,7 +604,7 @@ impl<'a> PortSets<'a> {
 /// `landlock_net_ports_slot()`).
 #[inline(always)]
 fn slot(key: u16, slots: usize) -> usize {
-    let hash = u32::from(key).wrapping_mul(bindings::LANDLOCK_NET_RS_HASH);
+    let hash = u32::from(key).wrapping_mul(bindings::LANDLOCK_NET_PORTS_HASH);
     // The product of two 32-bit numbers fits in 64 bits; the result is below `slots`.
     ((u64::from(hash) * slots as u64) >> 32) as usize
 }
@@ -671,9 +671,8 @@ impl<'a> Subject<'a> {
             // The check_rule_net_port trace event is enabled: the rule tree walk emits it.
             // SAFETY: `self.raw.cred` is a valid subject by the type invariant, whose domain
             // handles `access`.
-            let walked = unsafe {
-                bindings::landlock_net_rs_port_allowed(self.raw.cred, access.mask(), port)
-            };
+            let walked =
+                unsafe { bindings::landlock_net_walk_port(self.raw.cred, access.mask(), port) };
             // The port sets are compiled from the rule tree: they must agree (as in the C hooks).
             kernel::warn_on!(walked != allowed);
         }
@@ -684,29 +683,29 @@ impl<'a> Subject<'a> {
         if self.raw.trace {
             // SAFETY: `self.raw.cred` is a valid subject by the type invariant, and `sk` is a
             // valid socket.
-            unsafe { bindings::landlock_net_rs_trace_autobind(self.raw.cred, sk.as_ptr()) };
+            unsafe { bindings::landlock_net_trace_autobind(self.raw.cred, sk.as_ptr()) };
         }
     }
 
     /// Logs the denial of `req` (denied by [`Self::port_allowed`]) and returns `EACCES`.
-    fn deny_port(&self, req: &bindings::landlock_net_rs_request) -> Result {
+    fn deny_port(&self, req: &bindings::landlock_net_request) -> Result {
         // SAFETY: `self.raw.cred` is a valid subject by the type invariant, whose domain handles
         // `req.access`.  `req` is a valid reference, whose `sk` and `address` (with `addrlen`)
         // come from the views of the hook arguments (or from a live `SockAddrStorage`), which
         // outlive this call.
-        to_result(unsafe { bindings::landlock_net_rs_deny_port(self.raw.cred, req) })
+        to_result(unsafe { bindings::landlock_net_deny_port(self.raw.cred, req) })
     }
 }
 
-/// Builds the C description of a denied request for `landlock_net_rs_deny_port()`.
+/// Builds the C description of a denied request for `landlock_net_deny_port()`.
 fn c_request(
     sk: &Sock,
     addr: SockAddrRef<'_>,
     sock_family: u16,
     access: NetAccess,
     req: &Request<'_>,
-) -> bindings::landlock_net_rs_request {
-    bindings::landlock_net_rs_request {
+) -> bindings::landlock_net_request {
+    bindings::landlock_net_request {
         address: addr.as_ptr(),
         addrlen: addr.addrlen(),
         sk: sk.as_ptr(),
@@ -717,7 +716,7 @@ fn c_request(
 
 /// Returns the fields of the C description of `req` that come from the address, as the C
 /// parser (`landlock_net_parse()`) fills them; the others are null or zero.
-fn c_request_fields(access: NetAccess, req: &Request<'_>) -> bindings::landlock_net_rs_request {
+fn c_request_fields(access: NetAccess, req: &Request<'_>) -> bindings::landlock_net_request {
     let mut ip = [0u8; 16];
     let ipv6 = match req.addr {
         IpAddr::V4(v4) => {
@@ -737,7 +736,7 @@ fn c_request_fields(access: NetAccess, req: &Request<'_>) -> bindings::landlock_
         req.family
     };
 
-    bindings::landlock_net_rs_request {
+    bindings::landlock_net_request {
         address: core::ptr::null(),
         addrlen: 0,
         sk: core::ptr::null(),
@@ -2066,7 +2065,7 @@ mod tests {
             (NetAccess::ConnectSendUdp, 3),
         ] {
             assert_eq!(access.bit(), bit);
-            assert!(bit < bindings::LANDLOCK_NET_RS_NUM_ACCESS as usize);
+            assert!(bit < bindings::LANDLOCK_NET_PORTS_NUM_ACCESS as usize);
         }
     }
 
@@ -2083,9 +2082,9 @@ mod tests {
                 Operation::Connect => bindings::landlock_net_op_LANDLOCK_NET_OP_CONNECT,
                 Operation::SendMsg => bindings::landlock_net_op_LANDLOCK_NET_OP_SENDMSG,
             };
-            // SAFETY: `bindings::landlock_net_rs_request` is a plain C structure of scalars,
+            // SAFETY: `bindings::landlock_net_request` is a plain C structure of scalars,
             // pointers and arrays, for which all-zero bytes are valid.
-            let mut c_req: bindings::landlock_net_rs_request = unsafe { core::mem::zeroed() };
+            let mut c_req: bindings::landlock_net_request = unsafe { core::mem::zeroed() };
             // SAFETY: `c.buf` is valid for reads of `SOCKADDR_STORAGE_SIZE` bytes, at least
             // `addrlen` of them, and `c_req` for writes.
             let c_ret = unsafe {

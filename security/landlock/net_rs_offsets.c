@@ -65,18 +65,18 @@ int main(void)
 	OFFSET(SOCKADDR_IN6_SIN6_ADDR, sockaddr_in6, sin6_addr);
 	OFFSET(SOCKADDR_IN6_SIN6_SCOPE_ID, sockaddr_in6, sin6_scope_id);
 
-	/* struct landlock_net_rs_request: built by Rust, read by C. */
-	OFFSET(REQ_ADDRESS, landlock_net_rs_request, address);
-	OFFSET(REQ_ADDRLEN, landlock_net_rs_request, addrlen);
-	OFFSET(REQ_SK, landlock_net_rs_request, sk);
-	OFFSET(REQ_ACCESS, landlock_net_rs_request, access);
-	OFFSET(REQ_SOCKET_FAMILY, landlock_net_rs_request, socket_family);
-	OFFSET(REQ_FAMILY, landlock_net_rs_request, family);
-	OFFSET(REQ_PORT, landlock_net_rs_request, port);
-	OFFSET(REQ_BIND, landlock_net_rs_request, bind);
-	OFFSET(REQ_IPV6, landlock_net_rs_request, ipv6);
-	OFFSET(REQ_IP, landlock_net_rs_request, ip);
-	SIZE(REQ_SIZE, struct landlock_net_rs_request);
+	/* struct landlock_net_request: built by Rust, read by C. */
+	OFFSET(REQ_ADDRESS, landlock_net_request, address);
+	OFFSET(REQ_ADDRLEN, landlock_net_request, addrlen);
+	OFFSET(REQ_SK, landlock_net_request, sk);
+	OFFSET(REQ_ACCESS, landlock_net_request, access);
+	OFFSET(REQ_SOCKET_FAMILY, landlock_net_request, socket_family);
+	OFFSET(REQ_FAMILY, landlock_net_request, family);
+	OFFSET(REQ_PORT, landlock_net_request, port);
+	OFFSET(REQ_BIND, landlock_net_request, bind);
+	OFFSET(REQ_IPV6, landlock_net_request, ipv6);
+	OFFSET(REQ_IP, landlock_net_request, ip);
+	SIZE(REQ_SIZE, struct landlock_net_request);
 
 	/* struct landlock_net_rs_subject: filled by C, read by Rust. */
 	OFFSET(SUBJ_CRED, landlock_net_rs_subject, cred);

@@ -40,8 +40,7 @@
  * uses on behalf of the task whose system call needs them) are no longer
  * checked against the calling task's domain.
  *
- * Kernels built with or without ``CONFIG_RUST`` (whose network hooks are then
- * written in C) behave alike and report this erratum.
+ * Every kernel configuration behaves alike and reports this erratum.
  *
  * Impact:
  *
