@@ -36,6 +36,11 @@ gcc -O2 -static -Wall -Wno-unused-function -isystem "$B/usr/include" \
 	-I "$sel" -I "$sel/landlock" -o "$root/kselftest/landlock/lsm_records_test" \
 	"$repo/ws/guest/lsm_records_test.c"
 echo lsm_records_test >>"$root/kselftest/landlock/TESTS"
+# Landlock's records, which ws/report.py feeds to ausearch -i on the host.
+gcc -O2 -static -Wall -Wno-unused-function -isystem "$B/usr/include" \
+	-I "$sel" -I "$sel/landlock" -o "$root/kselftest/landlock/audit_records_test" \
+	"$repo/ws/guest/audit_records_test.c"
+echo audit_records_test >>"$root/kselftest/landlock/TESTS"
 aa=${CACHE:-$HOME/.cache/landlock-udp}/apparmor
 if [ -x "$aa/sbin/apparmor_parser" ]; then
 	cp -a "$aa/." "$root/"

@@ -62,7 +62,10 @@ export)
 	n=0
 	for c in $commits; do
 		subject=$(git_ log -1 --format=%s "$c")
-		slug=$(tr 'A-Z' 'a-z' <<<"$subject" | sed 's/[^a-z0-9]\{1,\}/-/g; s/^-//; s/-$//' | cut -c1-52 | sed 's/-$//')
+		# As git format-patch names patches: the subject, in at most
+		# 52 characters, cut between words.
+		slug=$(tr 'A-Z' 'a-z' <<<"$subject" | sed 's/[^a-z0-9]\{1,\}/-/g; s/^-//; s/-$//')
+		[ ${#slug} -le 52 ] || slug=$(cut -c1-53 <<<"$slug" | sed 's/-[^-]*$//')
 		nn=$(printf '%02d' "$n")
 		patch=$(printf '%04d' "$n")-$slug.patch
 		new=() changed=()

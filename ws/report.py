@@ -35,6 +35,49 @@ def parse(kunit_parser, lines):
     return test
 
 
+# The socket family that ausearch -i must print for each record of
+# ws/guest/audit_records_test.c, in its order.
+AUSEARCH_FAMILIES = ['inet', 'inet6', 'unix']
+
+
+def check_ausearch(lines, totals, problems, rows):
+    """Feed the captured records to ausearch -i; account one case per
+    record: its interpreted "fam" must be the expected family, and no
+    "family" field (auparse reads it as a netfilter protocol)."""
+    import subprocess
+    import tempfile
+    records = [l.split('@@LL-RECORD ', 1)[1] for l in lines
+               if '@@LL-RECORD ' in l]
+    p = f = 0
+    if len(records) != len(AUSEARCH_FAMILIES):
+        problems.append(f'  FAIL: ausearch: {len(records)} record(s) '
+                        f'captured, {len(AUSEARCH_FAMILIES)} expected')
+        f += 1
+    with tempfile.NamedTemporaryFile('w', suffix='.log') as log:
+        log.write(''.join(r + '\n' for r in records))
+        log.flush()
+        try:
+            res = subprocess.run(['ausearch', '-i', '-if', log.name],
+                                 capture_output=True, text=True)
+            interpreted = [l for l in res.stdout.splitlines()
+                           if l.startswith('type=')]
+        except FileNotFoundError:
+            problems.append('  FAIL: ausearch: not installed (auditd)')
+            interpreted = []
+    for i, fam in enumerate(AUSEARCH_FAMILIES[:len(records)]):
+        line = interpreted[i] if i < len(interpreted) else ''
+        got = re.findall(r' fam=(\S+)', line)
+        if got == [fam] and ' family=' not in line:
+            p += 1
+        else:
+            f += 1
+            problems.append(f'  FAIL: ausearch.{fam}: interpreted as '
+                            f'{line or "nothing"!r}')
+    totals['passed'] += p
+    totals['failed'] += f
+    rows.append(('ausearch -i', p, f, 0))
+
+
 def main():
     src, run = sys.argv[1], sys.argv[2]
     known = {}
@@ -136,6 +179,12 @@ def main():
                        for _, st in leaves(test)):
                 crashed = f'exit status {b["rc"]}'
         account(suite, test, crashed)
+
+    # --- Landlock's records as the audit tools read them: the records that
+    # audit_records_test printed, through "ausearch -i" (auparse).
+    if 'audit_records_test' in blocks:
+        check_ausearch(blocks['audit_records_test']['lines'], totals,
+                       problems, rows)
 
     if any('@@LL-TIMEOUT' in l for l in out):
         problems.append('  FAIL: the guest timed out')

@@ -13,7 +13,8 @@
 #                            base gives the very tree that "make check" tests
 #   ws/series.sh --check DIR the same, into DIR, signed off by a test
 #                            identity: what "make lint" checks
-#   ws/series.sh --bisect    the same as the first form, then build every
+#   ws/series.sh --bisect    the same as --check (into $WORK/bisect/series),
+#                            then build every
 #                            commit in the default and the norust
 #                            configurations and boot each kernel: its
 #                            Landlock KUnit suites and base_test must pass
@@ -32,8 +33,10 @@ log() { printf '[series] %s\n' "$*" >&2; }
 die() { printf '[series] ERROR: %s\n' "$*" >&2; exit 1; }
 
 # ------------------------------------------------------------ identity
-if [ $mode = check ]; then
+if [ $mode != send ]; then
+	# Nothing to send: a test identity, and the output elsewhere.
 	name="Series Check" email="series-check@localhost"
+	[ -n "${1:-}" ] || out=$WORK/bisect/series
 else
 	name=$(git -C "$repo" config user.name || true)
 	email=$(git -C "$repo" config user.email || true)

@@ -1,0 +1,389 @@
+// SPDX-License-Identifier: GPL-2.0-only
+
+//! The current task, its domain's port sets, and the checks of ports and autobinds.
+
+use super::*;
+
+/// The compiled port sets of a domain (`struct landlock_net_ports`): which network rights the
+/// domain handles and, for each, which ports every layer allows.  The fields are read when a check
+/// needs them, as the C reader (`landlock_net_ports_allow()`) does.
+///
+/// # Invariants
+///
+/// `raw` is as `landlock_compile_net_ports()` builds it, and neither it nor the memory it points to
+/// changes during `'a`: each non-null `bits` entry points to `SET_WORDS` words; `keys` and
+/// `rights` point to `slots` entries each (or `slots` is 0).
+#[derive(Clone, Copy)]
+pub(crate) struct PortSets<'a> {
+    pub(crate) raw: &'a bindings::landlock_net_ports,
+}
+
+/// 64-bit words of a port bitmap.
+pub(crate) const SET_WORDS: usize = bindings::LANDLOCK_NET_PORTS_SET_WORDS as usize;
+/// Number of network access rights.
+pub(crate) const NUM_ACCESS: usize = bindings::LANDLOCK_NET_PORTS_NUM_ACCESS as usize;
+
+impl<'a> PortSets<'a> {
+    /// Returns the view of `raw`.
+    ///
+    /// # Safety
+    ///
+    /// `raw` is as `landlock_compile_net_ports()` builds it, and neither it nor the memory it
+    /// points to changes during `'a` (cf. the type invariants).
+    pub(crate) unsafe fn from_raw(raw: &'a bindings::landlock_net_ports) -> Self {
+        // INVARIANT: Per the safety requirements.
+        Self { raw }
+    }
+
+    /// Returns whether the domain restricts `access`.
+    #[inline(always)]
+    pub(crate) fn handles(&self, access: NetAccess) -> bool {
+        u32::from(self.raw.handled) & access.mask() != 0
+    }
+
+    /// Returns the bitmap of `access`, if it has one.
+    #[inline(always)]
+    pub(crate) fn bitmap(&self, access: NetAccess) -> Option<&'a [u64; SET_WORDS]> {
+        let bits = self.raw.bits[access.bit()];
+        // SAFETY: A non-null `bits` entry points to `SET_WORDS` initialised words, aligned for
+        // `u64`, which do not change during `'a` (cf. the type invariants).
+        unsafe { bits.cast::<[u64; SET_WORDS]>().as_ref() }
+    }
+
+    /// Returns the slots of the table: their ports and the rights allowing each (0: empty).
+    #[inline(always)]
+    pub(crate) fn table(&self) -> (&'a [u16], &'a [u8]) {
+        let slots = self.raw.slots as usize;
+        if slots == 0 || self.raw.keys.is_null() || self.raw.rights.is_null() {
+            return (&[], &[]);
+        }
+        // SAFETY: `keys` and `rights` point to `slots` initialised entries each, in the
+        // allocation of `raw`, aligned for their types, which do not change during `'a` (cf. the
+        // type invariants).
+        unsafe {
+            (
+                core::slice::from_raw_parts(self.raw.keys, slots),
+                core::slice::from_raw_parts(self.raw.rights, slots),
+            )
+        }
+    }
+
+    /// Returns whether the domain allows `port` (network byte order) for `access`: a bit test,
+    /// or a probe of the table from the slot that `slot()` gives (cf.
+    /// `landlock_net_ports_allow()`).  A right that the domain does not handle is allowed; a
+    /// table without an empty slot (which the C side never builds) ends the probe after one
+    /// round.
+    #[inline(always)]
+    pub(crate) fn allows(&self, access: NetAccess, port: u16) -> bool {
+        if !self.handles(access) {
+            return true;
+        }
+        if let Some(set) = self.bitmap(access) {
+            let port = usize::from(port);
+            return set[port / 64] & (1 << (port % 64)) != 0;
+        }
+        if port == 0 {
+            // Not in the table: the autobind check of every send without a destination.
+            return u32::from(self.raw.port0) & access.mask() != 0;
+        }
+        let (keys, rights) = self.table();
+        let mut i = slot(port, keys.len());
+        for _ in 0..keys.len() {
+            let (Some(&key), Some(&r)) = (keys.get(i), rights.get(i)) else {
+                return false;
+            };
+            if r == 0 || key == port {
+                return u32::from(r) & access.mask() != 0;
+            }
+            i = if i + 1 == keys.len() { 0 } else { i + 1 };
+        }
+        false
+    }
+}
+
+/// Returns the slot of a table of `slots` slots where `key` is first looked for (cf.
+/// `landlock_net_ports_slot()`).
+#[inline(always)]
+pub(crate) fn slot(key: u16, slots: usize) -> usize {
+    let hash = u32::from(key).wrapping_mul(bindings::LANDLOCK_NET_PORTS_HASH);
+    // The product of two 32-bit numbers fits in 64 bits; the result is below `slots`.
+    ((u64::from(hash) * slots as u64) >> 32) as usize
+}
+
+/// The current task, whose domain handles some network access right, as the C side of a hook
+/// describes it (`struct landlock_net_rs_subject`).
+///
+/// # Invariants
+///
+/// `raw` was filled by `NET_SUBJECT()` (`net.c`) for the current hook call, which `'a` does
+/// not outlive: `raw.cred` points into the current task's credentials, which the task cannot
+/// replace while running the hook, `raw.ports` to the port sets of its domain (as immutable and
+/// long-lived as the domain, which the credentials reference).
+pub(crate) struct Subject<'a> {
+    pub(crate) raw: &'a bindings::landlock_net_rs_subject,
+    pub(crate) ports: &'a bindings::landlock_net_ports,
+}
+
+impl<'a> Subject<'a> {
+    /// Returns the view of `raw`.
+    ///
+    /// # Safety
+    ///
+    /// `raw` is the subject that the C side of the current hook passed, valid for `'a`, which
+    /// does not outlive the hook call.
+    pub(crate) unsafe fn from_raw(raw: *const bindings::landlock_net_rs_subject) -> Self {
+        // SAFETY: Per the safety requirements, `raw` is valid for reads for `'a`.
+        let raw = unsafe { &*raw };
+        // SAFETY: `raw.ports` is a valid `struct landlock_net_ports` (cf. `get_net_domain()` and
+        // `NET_SUBJECT()` in `net.c`), immutable while the domain lives, and the domain outlives
+        // the hook call.
+        let ports = unsafe { &*raw.ports };
+        // INVARIANT: `raw` comes from the C side of the hook, per the safety requirements.
+        Self { raw, ports }
+    }
+
+    /// Returns the domain's port sets.
+    #[inline(always)]
+    pub(crate) fn sets(&self) -> PortSets<'a> {
+        // SAFETY: `self.ports` was built by `landlock_compile_net_ports()` and is as immutable and
+        // long-lived as the domain, which outlives `'a` (cf. the type invariant).
+        unsafe { PortSets::from_raw(self.ports) }
+    }
+
+    /// Returns whether the domain restricts `access`.
+    #[inline(always)]
+    pub(crate) fn handles(&self, access: NetAccess) -> bool {
+        self.sets().handles(access)
+    }
+
+    /// Returns whether the domain allows `port` (network byte order) for `access`, which it
+    /// handles.
+    pub(crate) fn port_allowed(&self, access: NetAccess, port: u16) -> bool {
+        let allowed = self.sets().allows(access, port);
+        self.trace_port(access, port, allowed);
+        allowed
+    }
+
+    /// Emits the trace event of the check of `port` for `access`, whose answer is `allowed`, if
+    /// the event is enabled.
+    #[inline(always)]
+    pub(crate) fn trace_port(&self, access: NetAccess, port: u16, allowed: bool) {
+        if self.raw.trace {
+            // The check_rule_net_port trace event is enabled: the rule tree walk emits it.
+            // SAFETY: `self.raw.cred` is a valid subject by the type invariant, whose domain
+            // handles `access`.
+            let walked =
+                unsafe { bindings::landlock_net_walk_port(self.raw.cred, access.mask(), port) };
+            // The port sets are compiled from the rule tree: they must agree (as in the C hooks).
+            kernel::warn_on!(walked != allowed);
+        }
+    }
+
+    /// Emits the trace event of an autobind check of `sk` allowed by port 0, if it is enabled.
+    pub(crate) fn trace_autobind(&self, sk: &Sock) {
+        if self.raw.trace {
+            // SAFETY: `self.raw.cred` is a valid subject by the type invariant, and `sk` is a
+            // valid socket.
+            unsafe { bindings::landlock_net_trace_autobind(self.raw.cred, sk.as_ptr()) };
+        }
+    }
+
+    /// Logs the denial of `req` (denied by [`Self::port_allowed`]) and returns `EACCES`.
+    pub(crate) fn deny_port(&self, req: &bindings::landlock_net_request) -> Result {
+        // SAFETY: `self.raw.cred` is a valid subject by the type invariant, whose domain handles
+        // `req.access`.  `req` is a valid reference, whose `sk` and `address` (with `addrlen`)
+        // come from the views of the hook arguments (or from a live `SockAddrStorage`), which
+        // outlive this call.
+        to_result(unsafe { bindings::landlock_net_deny_port(self.raw.cred, req) })
+    }
+}
+
+/// Builds the C description of a denied request for `landlock_net_deny_port()`.
+pub(crate) fn c_request(
+    sk: &Sock,
+    addr: SockAddrRef<'_>,
+    sock_family: u16,
+    access: NetAccess,
+    req: &Request<'_>,
+) -> bindings::landlock_net_request {
+    bindings::landlock_net_request {
+        address: addr.as_ptr(),
+        addrlen: addr.addrlen(),
+        sk: sk.as_ptr(),
+        socket_family: sock_family,
+        ..c_request_fields(access, req)
+    }
+}
+
+/// Returns the fields of the C description of `req` that come from the address, as the C
+/// parser (`landlock_net_parse()`) fills them; the others are null or zero.
+pub(crate) fn c_request_fields(
+    access: NetAccess,
+    req: &Request<'_>,
+) -> bindings::landlock_net_request {
+    let mut ip = [0u8; 16];
+    let ipv6 = match req.addr {
+        IpAddr::V4(v4) => {
+            ip[..4].copy_from_slice(v4);
+            false
+        }
+        IpAddr::V6(v6) => {
+            ip = *v6;
+            true
+        }
+    };
+    // The audit record gives the family the stack uses: an AF_UNSPEC address that is checked is
+    // read as AF_INET, so that the record shows its address and port.
+    let family = if req.family == AF_UNSPEC {
+        AF_INET
+    } else {
+        req.family
+    };
+
+    bindings::landlock_net_request {
+        address: core::ptr::null(),
+        addrlen: 0,
+        sk: core::ptr::null(),
+        access: access.mask(),
+        socket_family: 0,
+        family,
+        port: req.port,
+        bind: req.intent == Intent::Src,
+        ipv6,
+        ip,
+    }
+}
+
+/// Returns the port that [`parse`] checks for the address `addr` (whose length is `addrlen`),
+/// if it is a complete `AF_INET` or `AF_INET6` one, which [`parse`] checks whatever the socket's
+/// family: the common case, decided without building a request (KUnit `fast_port_is_parse_s`).
+/// `None` for every other address, which is left to [`parse`].
+#[inline(always)]
+pub(crate) fn fast_port(addr: &[u8], addrlen: c_int) -> Option<u16> {
+    let sa_family = u16::from_ne_bytes(*field::<2>(addr, 0).ok()?);
+    let complete = match sa_family {
+        AF_INET => addrlen >= SOCKADDR_IN_LEN,
+        #[cfg(CONFIG_IPV6)]
+        AF_INET6 => addrlen >= SIN6_LEN_RFC2133,
+        _ => false,
+    };
+    if !complete {
+        return None;
+    }
+    Some(u16::from_ne_bytes(*field::<2>(addr, PORT_OFFSET).ok()?))
+}
+
+/// Checks that `subject` may do `op` with the address `addr` on the socket `sk` of kind `kind`.
+#[inline(always)]
+pub(crate) fn check_access_socket(
+    subject: &Subject<'_>,
+    sk: &Sock,
+    addr: SockAddrRef<'_>,
+    op: Operation,
+    kind: SockKind,
+) -> Result {
+    let access = NetAccess::of(op, kind);
+    if !subject.handles(access) {
+        return Ok(());
+    }
+
+    // The common case: an allowed port of a complete address.
+    if let Some(port) = fast_port(addr.as_bytes(), addr.addrlen()) {
+        if subject.sets().allows(access, port) {
+            subject.trace_port(access, port, true);
+            return Ok(());
+        }
+    }
+    check_access_parsed(subject, sk, addr, op, kind)
+}
+
+/// Checks a request that [`fast_port`] does not allow: parses it, and checks its port if it has
+/// one to check.
+#[inline(never)]
+pub(crate) fn check_access_parsed(
+    subject: &Subject<'_>,
+    sk: &Sock,
+    addr: SockAddrRef<'_>,
+    op: Operation,
+    kind: SockKind,
+) -> Result {
+    // The socket is not locked, so sk_family can change concurrently due to e.g.
+    // setsockopt(IPV6_ADDRFORM): the parser only uses it where any family is safe.
+    let sock_family = sk.family();
+    let req = match parse(addr.as_bytes(), addr.addrlen(), sock_family, op, kind)? {
+        Decision::Allow => return Ok(()),
+        Decision::Check(req) => req,
+    };
+    let access = NetAccess::of(op, kind);
+    check_port(subject, sk, addr, sock_family, access, &req)
+}
+
+/// Checks the port of `req`, the request of `addr` on the socket `sk` read as being of the family
+/// `sock_family`.
+pub(crate) fn check_port(
+    subject: &Subject<'_>,
+    sk: &Sock,
+    addr: SockAddrRef<'_>,
+    sock_family: u16,
+    access: NetAccess,
+    req: &Request<'_>,
+) -> Result {
+    if subject.port_allowed(access, req.port) {
+        return Ok(());
+    }
+    // Only a denial needs the description of the request, for the audit record.
+    subject.deny_port(&c_request(sk, addr, sock_family, access, req))
+}
+
+/// Checks that the current task may autobind the UDP socket `sk` to an ephemeral port, if it is
+/// not bound yet.
+///
+/// On UDP sockets, if a local port has not already been bound, calling connect() or sending a
+/// first datagram has the side effect of autobinding an ephemeral port: we also have to check
+/// that the process would have had the right to bind(0) explicitly.
+#[inline(always)]
+pub(crate) fn check_autobind_udp_socket(subject: &Subject<'_>, sk: &Sock) -> Result {
+    if !subject.handles(NetAccess::BindUdp) {
+        return Ok(());
+    }
+
+    // A socket bound explicitly to a port keeps it until it is released, and cannot autobind:
+    // one load, without the socket lock (see `Sock::bindport_locked()`).
+    if sk.bindport_locked() {
+        return Ok(());
+    }
+
+    // A domain that allows bind(0) allows an autobind whatever the socket's state: no need for
+    // the socket's port.
+    if subject.sets().allows(NetAccess::BindUdp, 0) {
+        subject.trace_autobind(sk);
+        return Ok(());
+    }
+
+    // A socket that has a port (autobound) cannot autobind either: one more load, without the
+    // socket lock (see `Sock::local_port()`).  A disconnection may release that port before the
+    // stack reads it, the window documented above, which the socket lock would not close.
+    if sk.local_port() != 0 {
+        return Ok(());
+    }
+    check_autobind_port0(subject, sk)
+}
+
+/// Checks that `subject` may bind the socket `sk` to port 0, which has no local port.
+#[cold]
+#[inline(never)]
+pub(crate) fn check_autobind_port0(subject: &Subject<'_>, sk: &Sock) -> Result {
+    // Checks what bind() on the wildcard address with port 0 would be, as a request built from
+    // one read of the family: port 0 is checked the same whatever the socket becomes
+    // (IPV6_ADDRFORM), and the record describes the family read.
+    let family = sk.family();
+    let port0 = SockAddrStorage::with_family(family);
+    check_port(
+        subject,
+        sk,
+        port0.as_addr(),
+        family,
+        NetAccess::BindUdp,
+        &Request::autobind(family),
+    )
+}
