@@ -6,11 +6,13 @@
 #   make check [STOCK=1] [VARIANT=name]   build, boot, run every Landlock test
 #   make check-all            every variant (default, debug, kcsan, norust,
 #                             distro) and the KUnit gate, one line each and a total
-#   make kunit                kunit.py run --kunitconfig security/landlock --arch um
+#   make kunit                kunit.py run --kunitconfig security/landlock --arch um,
+#                             without Rust, then with security/landlock/rust.kunitconfig
 #   make vm CMD='...' [DIR=path] [STOCK=1]
 #   make bench                stock, ours and ours without Rust (C hooks) side by side
 #   make lint                 checkpatch, clang-format, W=1, sparse, rustfmt, clippy, rustdoc
-#   make series / bisect      export the patch series (out/series), build each commit
+#   make series               export the series (out/series), signed off by git's identity
+#   make bisect               build and boot each commit, with and without Rust
 #   make build / build-stock  just build
 #   make tree                 assemble the patched source tree only
 #   make mutants [MUTANTS='03 07']  break one guard at a time (ws/mutants/),
@@ -37,7 +39,7 @@ endif
 all: check
 
 help:
-	@sed -n '3,20s/^# \{0,1\}//p' Makefile
+	@sed -n '3,22s/^# \{0,1\}//p' Makefile
 
 deps:
 	@ws/deps.sh
@@ -75,8 +77,8 @@ run: build
 series: deps
 	@ws/series.sh
 
-bisect: build
-	@ws/series.sh --bisect
+bisect: deps
+	@ws/build.sh ours && VARIANT=norust ws/build.sh ours && ws/series.sh --bisect
 
 lint: build
 	@ws/lint.sh

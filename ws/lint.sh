@@ -3,8 +3,8 @@
 #
 # make lint: the checks Landlock's and Rust-for-Linux's maintainers run.
 #
-#  - checkpatch.pl --strict --codespell on every patch of patches/ and on
-#    every C file this repository adds;
+#  - checkpatch.pl --strict --codespell on every patch of the series as
+#    "make series" exports it, and on every C file this repository adds;
 #  - clang-format (the kernel's .clang-format) on the C files we touch;
 #  - no change to what other LSMs log (security/lsm_audit.c, other LSMs);
 #  - W=1 and sparse (C=2) on security/landlock/ and security/lsm_audit.o;
@@ -51,9 +51,14 @@ dict=$(/usr/bin/python3 -c 'import codespell_lib, os; print(os.path.join(os.path
 [ -f "$dict" ] || { log "codespell dictionary not found (apt-get install codespell)"; fail=1; }
 cp_opts=(--strict --no-tree -q --codespell ${dict:+--codespellfile "$dict"})
 mapfile -t newc < <(cd "$repo" && git ls-files '*.c' '*.h' | grep -v '^ws/')
+# The series as a reviewer receives it (commit messages included), signed
+# off by a test identity.
+"$repo/ws/series.sh" --check "$tmp/series" 2>"$tmp/series.log" ||
+	{ cat "$tmp/series.log"; log "series: FAIL (ws/series.sh --check)"; fail=1; }
 {
-	for p in $(grep -v '^#' "$repo/patches/series"); do
-		"$src/scripts/checkpatch.pl" "${cp_opts[@]}" "$repo/patches/$p"
+	for p in "$tmp"/series/*.patch; do
+		case "$p" in *-0000-cover-letter.patch) continue ;; esac
+		"$src/scripts/checkpatch.pl" "${cp_opts[@]}" "$p"
 	done
 	for f in "${newc[@]}"; do
 		"$src/scripts/checkpatch.pl" "${cp_opts[@]}" -f "$src/$f"
@@ -79,7 +84,7 @@ report clang-format "$tmp/clang-format"
 
 # ------------------------------------------------- other LSMs' records
 # audit_log_lsm_data() writes the network records of every LSM (SELinux's
-# AVCs, AppArmor's, Smack's): Landlock's own fields (family=, src=0) are
+# AVCs, AppArmor's, Smack's): Landlock's own fields (fam=, src=0) are
 # logged by security/landlock/audit.c, so that no other LSM's record
 # changes.  Fails if the series touches the common formatter or another
 # LSM.

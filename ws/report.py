@@ -6,11 +6,15 @@ parser (tools/testing/kunit/kunit_parser.py).
 
     ws/report.py SRC_DIR RUN_DIR [KNOWN_FAILURES]
 
-Prints one line per suite and ends with "N passed, N failed, N skipped".
-Exits 1 on any failure: a failed case, a suite that printed nothing or
-did not finish, a crash or a timeout.  KNOWN_FAILURES lists
-"suite.case  reason" lines for cases that cannot pass in this VM; they
-are reported (with their reason) and not counted as failures.
+Prints one line per suite (and one for the records of
+audit_records_test, which it feeds to "ausearch -i") and ends with
+"N passed, N failed, N skipped".  Exits 1 on any failure: a failed case,
+a suite that printed nothing or did not finish, a crash or a timeout, a
+kernel splat that ws/known-splats does not allow, a kmemleak report, a
+guest that saw fewer CPUs than it was given, or a record that ausearch
+does not read as expected.  KNOWN_FAILURES lists "suite.case  reason"
+lines for cases that cannot pass in this VM; they are reported (with
+their reason) and not counted as failures.
 """
 import io
 import os

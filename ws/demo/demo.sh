@@ -39,7 +39,7 @@ say "IPV6_ADDRFORM on a socket that sent to an AF_UNSPEC destination: never deni
 sandbox udp unspec-then-addrform 5353
 say "a socket converted to IPv4: its AF_UNSPEC destination is checked as IPv4 (port 5454)"
 sandbox udp addrform 5353 5454
-say "audit record of this denial (family=2, the port of the AF_UNSPEC bytes)"
+say "audit record of this denial (fam=inet, the port of the AF_UNSPEC bytes)"
 sleep 0.5 # kauditd prints asynchronously
 dmesg | grep -E "type=1423" | sed "s/^\[[ 0-9.]*\] //" | tail -n 1
 

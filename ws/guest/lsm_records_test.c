@@ -2,7 +2,7 @@
 /*
  * Other LSMs' network audit records, byte for byte
  *
- * Landlock's network records carry the address family (patch 0004), but
+ * Landlock's network records carry the address family (fam=), but
  * the shared formatter of LSM_AUDIT_DATA_NET (security/lsm_audit.c) is left
  * as it is: AppArmor already prints family="inet", and SELinux fills the
  * data from the socket alone (family 0).  This test pins that: a process
