@@ -74,7 +74,7 @@ mod check;
 mod layout;
 #[cfg(CONFIG_SECURITY_LANDLOCK_KUNIT_TEST)]
 #[path = "net_rs/tests.rs"]
-mod tests;
+mod test;
 
 use addr::*;
 use check::*;
