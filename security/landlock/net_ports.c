@@ -17,8 +17,6 @@
  * whatever the number of rules.  Only when this table would cost the
  * allocator more than one 8 KiB bitmap per handled right (a few thousand
  * ports) does each handled right get a bitmap instead.
- *
- * Copyright © 2026 The landlock-udp developers
  */
 
 #include <kunit/static_stub.h>

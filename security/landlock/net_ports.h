@@ -3,9 +3,7 @@
  * Landlock - Per-domain port sets for the network hooks
  *
  * The structure and constants below only use types that bindgen can
- * represent: the Rust network hooks read them too (cf. net_rs.h).
- *
- * Copyright © 2026 The landlock-udp developers
+ * represent, so that Rust code can read them too.
  */
 
 #ifndef _SECURITY_LANDLOCK_NET_PORTS_H

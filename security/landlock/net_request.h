@@ -3,10 +3,8 @@
  * Landlock - Network access requests, as the network hooks parse them
  *
  * This header only uses types that bindgen can represent (scalars, pointers
- * to forward-declared structures, plain structures): the Rust network hooks
- * read it too (cf. net_rs.h).
- *
- * Copyright © 2026 The landlock-udp developers
+ * to forward-declared structures, plain structures), so that Rust code can
+ * read it too.
  */
 
 #ifndef _SECURITY_LANDLOCK_NET_REQUEST_H

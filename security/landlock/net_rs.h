@@ -7,8 +7,6 @@
  * They must therefore stay self-contained and only use types that bindgen can
  * represent: scalars, pointers to forward-declared structures, and plain
  * structures.
- *
- * Copyright © 2026 The landlock-udp developers
  */
 
 #ifndef _SECURITY_LANDLOCK_NET_RS_H

@@ -21,8 +21,8 @@
 //! [`check_autobind_udp_socket()`]: a socket bound explicitly to a port (`SOCK_BINDPORT_LOCK`)
 //! and a domain that allows any autobind need no more; an autobound socket, by a domain that does
 //! not allow port 0, has its port (`inet_sport`) read, and only an unbound one is checked as a
-//! bind to port 0.  None of these reads takes the socket lock, which mainline takes on every
-//! send (see `Sock::local_port()` for why `inet_sport` needs none).
+//! bind to port 0.  None of these reads takes the socket lock (see `Sock::local_port()` for why
+//! `inet_sport` needs none).
 //!
 //! # Threat model
 //!
@@ -36,15 +36,15 @@
 //! `AF_UNSPEC` destination with a non-zero port as an IPv4 one, an `AF_INET6` destination on a
 //! socket read as IPv4 as an IPv6 one), and the hooks never write to their arguments.
 //!
-//! The autobind check has a window that predates this implementation (mainline has it too): it
-//! reads the local port (mainline under the socket lock), and the stack autobinds later; a
-//! sandboxed sibling's `connect(AF_UNSPEC)` in between releases an autobound port
-//! (`__udp_disconnect()`), and the send then autobinds again without a second check.  Only a
+//! The autobind check has a window that the socket lock would not close either: it reads the
+//! local port, and the stack autobinds later; a sandboxed sibling's `connect(AF_UNSPEC)` in
+//! between releases an autobound port (`__udp_disconnect()`), and the send then autobinds again
+//! without a second check.  Only a
 //! port the socket already had, that the domain allowed or that predates the sandbox, can be
 //! given back, and the new ephemeral port is chosen by the kernel.  `sendfile(2)` of a file
 //! shorter than asked has the same window: it ends in `sock_splice_eof()`, whose
 //! `inet_send_prepare()` autobinds with no hook at all (`race.sendfile_eof_autobind` in
-//! `udp_state_test` measures it: 10 such autobinds in 6 647 tries, 1 s on 2 CPUs).
+//! `udp_state_test` measures how often).
 //!
 //! C header: [`security/landlock/net_rs.h`](srctree/security/landlock/net_rs.h)
 

@@ -8,11 +8,9 @@
  * structure member, a Microsoft extension) silently shifts fields, and only
  * in the configurations where the sizes differ.  This file is compiled to
  * assembly by the kernel's C compiler; Kbuild turns its markers into
- * net_rs_layout.rs, and net_rs.rs asserts at build time that every offset
- * and size it relies on is the same in bindgen's view.  Any field that the
- * Rust side reads must be listed here.
- *
- * Copyright © 2026 The landlock-udp developers
+ * net_rs_layout.rs, and net_rs/layout.rs asserts at build time that every
+ * offset and size the Rust side relies on is the same in bindgen's view.  Any
+ * field that the Rust side reads must be listed here.
  */
 
 #include <linux/kbuild.h>

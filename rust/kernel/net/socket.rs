@@ -4,9 +4,9 @@
 //!
 //! These views are meant for code that is called by the networking core with raw pointers, such
 //! as LSM socket hooks: they expose the few fields such code needs to read, with the same access
-//! rules as the C code (`READ_ONCE()` where the field may change concurrently, socket lock where
-//! needed), and they are the only place where the (pointer, length) pair describing a socket
-//! address is turned into a byte slice.
+//! rules as the C code (`READ_ONCE()` where the field may change concurrently; none of them needs
+//! the socket lock), and they are the only place where the (pointer, length) pair describing a
+//! socket address is turned into a byte slice.
 //!
 //! C headers: [`include/linux/net.h`](srctree/include/linux/net.h),
 //! [`include/linux/socket.h`](srctree/include/linux/socket.h) and

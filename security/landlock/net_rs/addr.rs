@@ -312,11 +312,11 @@ pub(crate) fn parse(
             // port (EINVAL or EAFNOSUPPORT, cf. inet_bind_sk(), __ip4_datagram_connect(),
             // tcp_v4_connect() and udp_sendmsg()), but the socket may have been IPv6 an instant
             // ago: setsockopt(IPV6_ADDRFORM) writes the family, the protocol and the socket
-            // operations with plain stores, and a weakly ordered CPU may show this hook the new
-            // family while the caller still goes through the IPv6 operations, which would use the
-            // port.  So the port is checked as an IPv6 one, and if it is allowed the stack gives
-            // its own answer.  An address too short for an IPv6 one is refused by both stacks
-            // whatever its port: let them give their own error.
+            // operations with WRITE_ONCE() stores and no barrier, and a weakly ordered CPU may
+            // show this hook the new family while the caller still goes through the IPv6
+            // operations, which would use the port.  So the port is checked as an IPv6 one, and
+            // if it is allowed the stack gives its own answer.  An address too short for an IPv6
+            // one is refused by both stacks whatever its port: let them give their own error.
             if addrlen < SIN6_LEN_RFC2133 {
                 return Ok(Decision::Allow);
             }
