@@ -76,8 +76,10 @@ for msg in "$repo"/series/[0-9]*.msg; do
 		cp "$repo/$f" "$wt/$f"
 		g add -f "$f"
 	done
-	# The message's own trailers (Suggested-by, Link, Cc), then ours.
-	{ sed '1,/^$/d' "$msg"; echo "$sob"; } | g commit -q --cleanup=verbatim -F -
+	# The message's own trailers (Suggested-by, Link, Cc), then ours, in
+	# one trailer block.
+	sed '1,/^$/d' "$msg" | g interpret-trailers --trailer "$sob" |
+		g commit -q --cleanup=verbatim -F -
 done
 # Every patch of patches/series is in a commit (ws/patches.sh keeps them
 # one for one).
@@ -113,6 +115,10 @@ done <"$tmpd/maintainers"
 while IFS= read -r addr; do
 	cc+=(--cc="$addr")
 done < <(sed -n 's/^Cc: *//p' "$repo"/series/[0-9]*.msg | sort -u)
+# Each address once, in To if it is there.
+mapfile -t cc < <(printf '%s\n' "${cc[@]}" | awk -v to="$(printf '%s\n' "${to[@]}")" '
+	BEGIN { n = split(to, t, "\n"); for (i = 1; i <= n; i++) { a = t[i]; sub(/.*</, "", a); sub(/>.*/, "", a); sub(/^--to=/, "", a); seen[tolower(a)] = 1 } }
+	{ a = $0; sub(/^--cc=/, "", a); if (a ~ /</) { sub(/.*</, "", a); sub(/>.*/, "", a) } a = tolower(a); if (!seen[a]++) print }')
 
 rm -rf "$out"
 mkdir -p "$out"

@@ -15,7 +15,7 @@ use super::*;
 /// `rights` point to `slots` entries each (or `slots` is 0).
 #[derive(Clone, Copy)]
 pub(crate) struct PortSets<'a> {
-    pub(crate) raw: &'a bindings::landlock_net_ports,
+    raw: &'a bindings::landlock_net_ports,
 }
 
 /// 64-bit words of a port bitmap.
@@ -120,8 +120,8 @@ pub(crate) fn slot(key: u16, slots: usize) -> usize {
 /// replace while running the hook, `raw.ports` to the port sets of its domain (as immutable and
 /// long-lived as the domain, which the credentials reference).
 pub(crate) struct Subject<'a> {
-    pub(crate) raw: &'a bindings::landlock_net_rs_subject,
-    pub(crate) ports: &'a bindings::landlock_net_ports,
+    raw: &'a bindings::landlock_net_rs_subject,
+    ports: &'a bindings::landlock_net_ports,
 }
 
 impl<'a> Subject<'a> {
