@@ -8,7 +8,11 @@
 #  - clang-format (the kernel's .clang-format) on the C files we touch;
 #  - no change to what other LSMs log (security/lsm_audit.c, other LSMs);
 #  - W=1 and sparse (C=2) on security/landlock/ and security/lsm_audit.o;
-#  - rustfmtcheck, CLIPPY=1 and rustdoc.
+#  - rustfmtcheck, CLIPPY=1 (the kernel's .clippy.toml) and rustdoc with
+#    -Dwarnings, of the kernel crate and of Landlock's Rust crate;
+#  - Landlock's Rust names kernel::bindings only in its wrapper of
+#    Landlock's own C interface (net_rs/c_api.rs and its submodules), and
+#    no bindgen anonymous member (__bindgen_anon_*) outside rust/kernel/.
 #
 # Findings listed in ws/lint-allowed (with the reason they stay) are
 # reported but do not fail; any other finding fails.
@@ -108,8 +112,24 @@ report rustfmtcheck "$tmp/rustfmt"
 kmake CLIPPY=1 rust/ security/landlock/ 2>&1 | grep -E '^(warning|error)' >"$tmp/clippy" || true
 report clippy "$tmp/clippy"
 
-kmake rustdoc 2>&1 | grep -E '^(warning|error)' >"$tmp/rustdoc" || true
-report rustdoc "$tmp/rustdoc"
+kmake rustdoc KRUSTFLAGS=-Dwarnings 2>&1 | grep -E '^(warning|error)' >"$tmp/rustdoc" || true
+report "rustdoc (kernel crate)" "$tmp/rustdoc"
+
+# make rustdoc only documents rust/: run rustdoc on Landlock's crate with
+# the flags Kbuild compiled it with.
+"$repo/ws/rustdoc-crate.sh" "$B" security/landlock/net_rs.o "$tmp/rustdoc-ll" 2>&1 |
+	grep -E '^(warning|error)' >"$tmp/rustdoc-ll.out" || true
+report "rustdoc (Landlock)" "$tmp/rustdoc-ll.out"
+
+# Landlock's Rust reaches the kernel through kernel:: abstractions; only
+# the wrapper of its own C interface names bindings.
+ours_rs=$(git -C "$src" diff --name-only --diff-filter=AM base -- '*.rs')
+(cd "$src" && grep -Hn 'bindings::' $(grep '^security/landlock/' <<<"$ours_rs" |
+	grep -vE '^security/landlock/net_rs/c_api(\.rs|/)') /dev/null |
+	sed 's/^/bindings:: outside the wrapper module: /') >"$tmp/bindings" || true
+(cd "$src" && grep -Hn '__bindgen_anon' $(grep -v '^rust/kernel/' <<<"$ours_rs") /dev/null |
+	sed 's/^/bindgen anonymous member outside rust\/kernel: /') >>"$tmp/bindings" || true
+report "kernel:: abstractions" "$tmp/bindings"
 
 # Back to the objects "make build" makes.
 kmake -s bzImage >/dev/null 2>&1 || { log "rebuild after lint failed"; fail=1; }

@@ -143,6 +143,15 @@ def main():
     else:
         for suite in kunit.subtests:
             account('kunit:' + suite.name, suite)
+        # A Rust build runs the doctests of rust/kernel/net/socket.rs
+        # (ws/test.config): fail if a configuration change lost them.
+        names = {suite.name: suite for suite in kunit.subtests}
+        if 'landlock_net_rust' in names:
+            doc = names.get('rust_doctests_kernel')
+            cases = [t.name for t in doc.subtests] if doc else []
+            if not any(c.startswith('rust_doctest_kernel_net_socket_rs_') for c in cases):
+                account('kunit:rust_doctests_kernel:net_socket', kunit_parser.Test(),
+                        'the doctests of rust/kernel/net/socket.rs did not run')
 
     # --- kselftests: the blocks between @@LL-BEGIN and @@LL-END.
     expected = []

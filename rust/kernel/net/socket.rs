@@ -26,9 +26,105 @@ crate::static_assert!(
     core::mem::size_of::<bindings::__kernel_sockaddr_storage>() == SOCKADDR_STORAGE_SIZE
 );
 
+/// Address families (`AF_*`), as the `sa_family_t` values that [`Sock::family()`] and
+/// [`SockAddrRef::family()`] return.
+///
+/// # Examples
+///
+/// ```
+/// use kernel::net::socket::{family::AF_INET6, SockAddrStorage};
+///
+/// assert_eq!(SockAddrStorage::with_family(AF_INET6).as_addr().family(), Some(AF_INET6));
+/// ```
+pub mod family {
+    use crate::bindings;
+
+    /// Unspecified family: e.g. `connect(2)` to an `AF_UNSPEC` address disconnects a socket.
+    pub const AF_UNSPEC: u16 = bindings::AF_UNSPEC as u16;
+    /// UNIX domain sockets.
+    pub const AF_UNIX: u16 = bindings::AF_UNIX as u16;
+    /// IPv4.
+    pub const AF_INET: u16 = bindings::AF_INET as u16;
+    /// IPv6.
+    pub const AF_INET6: u16 = bindings::AF_INET6 as u16;
+}
+
+/// Socket types (`SOCK_*`), as the values that [`Sock::sk_type()`] returns.
+pub mod sock_type {
+    use crate::bindings;
+
+    /// Byte stream (e.g. TCP).
+    pub const SOCK_STREAM: u16 = bindings::sock_type_SOCK_STREAM as u16;
+    /// Datagrams (e.g. UDP).
+    pub const SOCK_DGRAM: u16 = bindings::sock_type_SOCK_DGRAM as u16;
+}
+
+/// IP protocols (`IPPROTO_*`), as the values that [`Sock::protocol()`] returns.
+pub mod ip_proto {
+    use crate::bindings;
+
+    /// TCP.
+    pub const IPPROTO_TCP: u16 = bindings::IPPROTO_TCP as u16;
+    /// UDP.
+    pub const IPPROTO_UDP: u16 = bindings::IPPROTO_UDP as u16;
+    /// Multipath TCP.
+    pub const IPPROTO_MPTCP: u16 = bindings::IPPROTO_MPTCP as u16;
+}
+
+/// Message flags (`MSG_*`), as the values that [`MsgHdr::flags()`] returns.
+pub mod msg_flags {
+    use crate::bindings;
+
+    /// TCP Fast Open: `sendmsg(2)` connects the socket, and sends data with the SYN.
+    pub const MSG_FASTOPEN: u32 = bindings::MSG_FASTOPEN;
+}
+
+/// Layout of the inet socket addresses, `struct sockaddr_in` and `struct sockaddr_in6`, for code
+/// that reads them as bytes (see [`SockAddrRef::as_bytes()`]).
+///
+/// # Examples
+///
+/// ```
+/// use kernel::net::socket::{family::AF_INET, inet_addr, SockAddrStorage};
+///
+/// let addr = SockAddrStorage::with_family(AF_INET);
+/// let bytes = addr.as_addr().as_bytes();
+/// let port = &bytes[inet_addr::PORT_OFFSET..inet_addr::PORT_OFFSET + 2];
+/// assert_eq!(port, &[0, 0]);
+/// ```
+pub mod inet_addr {
+    use crate::bindings;
+    use core::mem::{offset_of, size_of};
+
+    /// `offsetofend(struct sockaddr, sa_family)`: the length needed to read `sa_family`.
+    pub const SA_FAMILY_END: usize = 2;
+    /// `sizeof(struct sockaddr_in)`: the minimal length of an IPv4 address.
+    pub const SOCKADDR_IN_SIZE: usize = 16;
+    /// `SIN6_LEN_RFC2133`: the minimal length of an IPv6 address, i.e. the size of an RFC 2133
+    /// `struct sockaddr_in6`, which had no `sin6_scope_id`.
+    pub const SIN6_LEN_RFC2133: usize = 24;
+    /// Offset of `sin_port` and of `sin6_port` (both in network byte order).
+    pub const PORT_OFFSET: usize = 2;
+    /// Offset of `sin_addr`.
+    pub const SIN_ADDR_OFFSET: usize = 4;
+    /// Offset of `sin6_addr`.
+    pub const SIN6_ADDR_OFFSET: usize = 8;
+
+    crate::static_assert!(offset_of!(bindings::sockaddr, sa_family) == 0);
+    crate::static_assert!(size_of::<bindings::sa_family_t>() == SA_FAMILY_END);
+    crate::static_assert!(size_of::<bindings::sockaddr_in>() == SOCKADDR_IN_SIZE);
+    crate::static_assert!(offset_of!(bindings::sockaddr_in, sin_port) == PORT_OFFSET);
+    crate::static_assert!(offset_of!(bindings::sockaddr_in, sin_addr) == SIN_ADDR_OFFSET);
+    crate::static_assert!(offset_of!(bindings::sockaddr_in6, sin6_port) == PORT_OFFSET);
+    crate::static_assert!(offset_of!(bindings::sockaddr_in6, sin6_addr) == SIN6_ADDR_OFFSET);
+    crate::static_assert!(
+        offset_of!(bindings::sockaddr_in6, sin6_scope_id) == SIN6_LEN_RFC2133
+    );
+}
+
 /// Wraps the kernel's `struct sock`, the network layer representation of a socket.
 ///
-/// Only read accessors are provided.
+/// Only read accessors are provided.  See [`Socket`] for an example.
 ///
 /// # Invariants
 ///
@@ -54,7 +150,7 @@ impl Sock {
 
     /// Returns a raw pointer to the inner `struct sock`.
     #[inline]
-    pub fn as_ptr(&self) -> *mut bindings::sock {
+    pub fn as_ptr(&self) -> *const bindings::sock {
         self.0.get()
     }
 
@@ -96,8 +192,7 @@ impl Sock {
     /// is `AF_INET` or `AF_INET6`.
     #[inline]
     pub fn is_inet(&self) -> bool {
-        let family = u32::from(self.family());
-        family == bindings::AF_INET || family == bindings::AF_INET6
+        matches!(self.family(), family::AF_INET | family::AF_INET6)
     }
 
     /// Returns whether the socket's local port was chosen by an explicit `bind(2)` to a non-zero
@@ -153,6 +248,54 @@ impl Sock {
 
 /// Wraps the kernel's `struct socket`, the BSD socket layer representation of a socket.
 ///
+/// # Examples
+///
+/// The views of a new UDP socket:
+///
+/// ```
+/// # #[cfg(CONFIG_INET)]
+/// # {
+/// use kernel::{
+///     bindings,
+///     net::socket::{
+///         family::AF_INET,
+///         ip_proto::IPPROTO_UDP,
+///         sock_type::SOCK_DGRAM,
+///         Socket, //
+///     },
+/// };
+///
+/// let mut sock = core::ptr::null_mut();
+/// // SAFETY: `init_net` is the initial network namespace, which lives forever, and `sock` is
+/// // valid for writes.
+/// let ret = unsafe {
+///     bindings::sock_create_kern(
+///         &raw mut bindings::init_net,
+///         AF_INET.into(),
+///         SOCK_DGRAM.into(),
+///         IPPROTO_UDP.into(),
+///         &mut sock,
+///     )
+/// };
+/// assert_eq!(ret, 0);
+/// {
+///     // SAFETY: `sock` was created above, with a `struct sock`, and is only released after the
+///     // last use of `socket`.
+///     let socket = unsafe { Socket::from_raw(sock) };
+///     let sk = socket.sk();
+///     assert_eq!(sk.family(), AF_INET);
+///     assert!(sk.is_inet());
+///     assert_eq!(sk.sk_type(), SOCK_DGRAM);
+///     assert_eq!(sk.protocol(), IPPROTO_UDP);
+///     // Neither bound nor autobound yet.
+///     assert!(!sk.bindport_locked());
+///     assert_eq!(sk.local_port(), 0);
+/// }
+/// // SAFETY: `sock` was created above, and no view of it is left.
+/// unsafe { bindings::sock_release(sock) };
+/// # }
+/// ```
+///
 /// # Invariants
 ///
 /// For the lifetime of any reference to this type, the wrapped `struct socket` is valid and its
@@ -181,7 +324,7 @@ impl Socket {
 
     /// Returns a raw pointer to the inner `struct socket`.
     #[inline]
-    pub fn as_ptr(&self) -> *mut bindings::socket {
+    pub fn as_ptr(&self) -> *const bindings::socket {
         self.0.get()
     }
 
@@ -200,6 +343,35 @@ impl Socket {
 ///
 /// The view keeps the length as given by the caller (`addrlen`), which may be negative or larger
 /// than the bytes actually readable, and a byte slice bounded to what can be read.
+///
+/// # Examples
+///
+/// ```
+/// use kernel::net::socket::{family::AF_INET, SockAddrRef, SOCKADDR_STORAGE_SIZE};
+///
+/// let mut buf = [0u8; SOCKADDR_STORAGE_SIZE];
+/// buf[..2].copy_from_slice(&AF_INET.to_ne_bytes());
+///
+/// // A claimed length larger than the kernel ever copies: only the storage is readable.
+/// // SAFETY: `buf` is valid for reads of `SOCKADDR_STORAGE_SIZE` initialised bytes, which are not
+/// // written while `addr` is alive.
+/// let addr = unsafe { SockAddrRef::from_raw(buf.as_ptr().cast(), 1000) };
+/// assert_eq!(addr.addrlen(), 1000);
+/// assert_eq!(addr.as_bytes().len(), SOCKADDR_STORAGE_SIZE);
+/// assert_eq!(addr.family(), Some(AF_INET));
+///
+/// // A negative length, or a null pointer: nothing is readable.
+/// // SAFETY: Nothing is read for a negative length.
+/// let addr = unsafe { SockAddrRef::from_raw(buf.as_ptr().cast(), -1) };
+/// assert!(addr.as_bytes().is_empty());
+/// assert_eq!(addr.family(), None);
+/// // SAFETY: A null pointer is accepted.
+/// let addr = unsafe { SockAddrRef::from_raw(core::ptr::null(), 16) };
+/// assert!(addr.as_bytes().is_empty());
+///
+/// // One byte: too short for the family.
+/// assert_eq!(SockAddrRef::from_bytes(&buf[..1]).family(), None);
+/// ```
 ///
 /// # Invariants
 ///
@@ -297,6 +469,18 @@ impl<'a> SockAddrRef<'a> {
 }
 
 /// A zero-initialised `struct sockaddr_storage`, e.g. to synthesise an address.
+///
+/// # Examples
+///
+/// ```
+/// use kernel::net::socket::{family::AF_INET6, SockAddrStorage, SOCKADDR_STORAGE_SIZE};
+///
+/// let storage = SockAddrStorage::with_family(AF_INET6);
+/// let addr = storage.as_addr();
+/// assert_eq!(addr.family(), Some(AF_INET6));
+/// assert_eq!(addr.addrlen(), SOCKADDR_STORAGE_SIZE as i32);
+/// assert!(addr.as_bytes()[2..].iter().all(|&b| b == 0));
+/// ```
 #[repr(C, align(8))]
 pub struct SockAddrStorage([u8; SOCKADDR_STORAGE_SIZE]);
 
@@ -324,6 +508,35 @@ impl SockAddrStorage {
 }
 
 /// Wraps the kernel's `struct msghdr`, as given to `sendmsg`-like operations.
+///
+/// # Examples
+///
+/// ```
+/// use kernel::{
+///     bindings,
+///     net::socket::{family::AF_INET, msg_flags::MSG_FASTOPEN, MsgHdr},
+/// };
+///
+/// let mut name = [0u8; 16];
+/// name[..2].copy_from_slice(&AF_INET.to_ne_bytes());
+/// // SAFETY: `struct msghdr` is a C structure of integers, pointers, optional function pointers
+/// // and unions of them, for which all-zero bytes are valid.
+/// let mut raw: bindings::msghdr = unsafe { core::mem::zeroed() };
+///
+/// // SAFETY: `raw` is valid and not written while `msg` is alive, and its `msg_name` is null.
+/// let msg = unsafe { MsgHdr::from_raw(&raw) };
+/// assert!(msg.name().is_none());
+///
+/// raw.msg_name = name.as_mut_ptr().cast();
+/// raw.msg_namelen = 16;
+/// raw.msg_flags = MSG_FASTOPEN;
+/// // SAFETY: `raw` is valid and not written while `msg` is alive, and its `msg_name` points to
+/// // `msg_namelen` initialised bytes, which are not written either.
+/// let msg = unsafe { MsgHdr::from_raw(&raw) };
+/// assert_eq!(msg.flags(), MSG_FASTOPEN);
+/// let addr = msg.name().expect("a destination");
+/// assert_eq!((addr.family(), addr.addrlen()), (Some(AF_INET), 16));
+/// ```
 ///
 /// # Invariants
 ///

@@ -4,35 +4,28 @@
 
 use super::*;
 
-pub(crate) const AF_UNSPEC: u16 = bindings::AF_UNSPEC as u16;
-pub(crate) const AF_INET: u16 = bindings::AF_INET as u16;
-pub(crate) const AF_INET6: u16 = bindings::AF_INET6 as u16;
+pub(crate) use kernel::net::socket::family::{
+    AF_INET,
+    AF_INET6,
+    AF_UNSPEC, //
+};
 
 /// `offsetofend(struct sockaddr, sa_family)`: minimal length to read `sa_family`.
-pub(crate) const SA_FAMILY_END: c_int = 2;
+pub(crate) const SA_FAMILY_END: c_int = inet_addr::SA_FAMILY_END as c_int;
 /// `sizeof(struct sockaddr_in)`: minimal length of an IPv4 address.
-pub(crate) const SOCKADDR_IN_LEN: c_int = 16;
+pub(crate) const SOCKADDR_IN_LEN: c_int = inet_addr::SOCKADDR_IN_SIZE as c_int;
 /// `SIN6_LEN_RFC2133`: minimal length of an IPv6 address, i.e. the size of an RFC 2133
 /// `struct sockaddr_in6`, which had no `sin6_scope_id`.
-pub(crate) const SIN6_LEN_RFC2133: c_int = 24;
+pub(crate) const SIN6_LEN_RFC2133: c_int = inet_addr::SIN6_LEN_RFC2133 as c_int;
 /// Offset of `sin_port` and `sin6_port`.
-pub(crate) const PORT_OFFSET: usize = 2;
+pub(crate) const PORT_OFFSET: usize = inet_addr::PORT_OFFSET;
 /// Offset of `sin_addr`.
-pub(crate) const SIN_ADDR_OFFSET: usize = 4;
+pub(crate) const SIN_ADDR_OFFSET: usize = inet_addr::SIN_ADDR_OFFSET;
 /// Offset of `sin6_addr`.
 #[cfg_attr(not(CONFIG_IPV6), allow(dead_code))]
-pub(crate) const SIN6_ADDR_OFFSET: usize = 8;
+pub(crate) const SIN6_ADDR_OFFSET: usize = inet_addr::SIN6_ADDR_OFFSET;
 /// `htonl(INADDR_ANY)`.
 pub(crate) const INADDR_ANY: [u8; 4] = [0; 4];
-
-static_assert!(offset_of!(bindings::sockaddr, sa_family) == 0);
-static_assert!(size_of::<bindings::sa_family_t>() == SA_FAMILY_END as usize);
-static_assert!(size_of::<bindings::sockaddr_in>() == SOCKADDR_IN_LEN as usize);
-static_assert!(offset_of!(bindings::sockaddr_in, sin_port) == PORT_OFFSET);
-static_assert!(offset_of!(bindings::sockaddr_in, sin_addr) == SIN_ADDR_OFFSET);
-static_assert!(offset_of!(bindings::sockaddr_in6, sin6_port) == PORT_OFFSET);
-static_assert!(offset_of!(bindings::sockaddr_in6, sin6_addr) == SIN6_ADDR_OFFSET);
-static_assert!(offset_of!(bindings::sockaddr_in6, sin6_scope_id) == SIN6_LEN_RFC2133 as usize);
 
 /// Socket operation checked by a hook.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -76,10 +69,10 @@ impl NetAccess {
     /// Returns the `LANDLOCK_ACCESS_NET_*` bit.
     pub(crate) fn mask(self) -> u32 {
         match self {
-            Self::BindTcp => bindings::LANDLOCK_ACCESS_NET_BIND_TCP,
-            Self::ConnectTcp => bindings::LANDLOCK_ACCESS_NET_CONNECT_TCP,
-            Self::BindUdp => bindings::LANDLOCK_ACCESS_NET_BIND_UDP,
-            Self::ConnectSendUdp => bindings::LANDLOCK_ACCESS_NET_CONNECT_SEND_UDP,
+            Self::BindTcp => access::BIND_TCP,
+            Self::ConnectTcp => access::CONNECT_TCP,
+            Self::BindUdp => access::BIND_UDP,
+            Self::ConnectSendUdp => access::CONNECT_SEND_UDP,
         }
     }
 

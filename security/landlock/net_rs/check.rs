@@ -4,68 +4,11 @@
 
 use super::*;
 
-/// The compiled port sets of a domain (`struct landlock_net_ports`): which network rights the
-/// domain handles and, for each, which ports every layer allows.  The fields are read when a check
-/// needs them, as the C reader (`landlock_net_ports_allow()`) does.
-///
-/// # Invariants
-///
-/// `raw` is as `landlock_compile_net_ports()` builds it, and neither it nor the memory it points to
-/// changes during `'a`: each non-null `bits` entry points to `SET_WORDS` words; `keys` and
-/// `rights` point to `slots` entries each (or `slots` is 0).
-#[derive(Clone, Copy)]
-pub(crate) struct PortSets<'a> {
-    raw: &'a bindings::landlock_net_ports,
-}
-
-/// 64-bit words of a port bitmap.
-pub(crate) const SET_WORDS: usize = bindings::LANDLOCK_NET_PORTS_SET_WORDS as usize;
-/// Number of network access rights.
-pub(crate) const NUM_ACCESS: usize = bindings::LANDLOCK_NET_PORTS_NUM_ACCESS as usize;
-
-impl<'a> PortSets<'a> {
-    /// Returns the view of `raw`.
-    ///
-    /// # Safety
-    ///
-    /// `raw` is as `landlock_compile_net_ports()` builds it, and neither it nor the memory it
-    /// points to changes during `'a` (cf. the type invariants).
-    pub(crate) unsafe fn from_raw(raw: &'a bindings::landlock_net_ports) -> Self {
-        // INVARIANT: Per the safety requirements.
-        Self { raw }
-    }
-
+impl PortSets<'_> {
     /// Returns whether the domain restricts `access`.
     #[inline(always)]
     pub(crate) fn handles(&self, access: NetAccess) -> bool {
-        u32::from(self.raw.handled) & access.mask() != 0
-    }
-
-    /// Returns the bitmap of `access`, if it has one.
-    #[inline(always)]
-    pub(crate) fn bitmap(&self, access: NetAccess) -> Option<&'a [u64; SET_WORDS]> {
-        let bits = self.raw.bits[access.bit()];
-        // SAFETY: A non-null `bits` entry points to `SET_WORDS` initialised words, aligned for
-        // `u64`, which do not change during `'a` (cf. the type invariants).
-        unsafe { bits.cast::<[u64; SET_WORDS]>().as_ref() }
-    }
-
-    /// Returns the slots of the table: their ports and the rights allowing each (0: empty).
-    #[inline(always)]
-    pub(crate) fn table(&self) -> (&'a [u16], &'a [u8]) {
-        let slots = self.raw.slots as usize;
-        if slots == 0 || self.raw.keys.is_null() || self.raw.rights.is_null() {
-            return (&[], &[]);
-        }
-        // SAFETY: `keys` and `rights` point to `slots` initialised entries each, in the
-        // allocation of `raw`, aligned for their types, which do not change during `'a` (cf. the
-        // type invariants).
-        unsafe {
-            (
-                core::slice::from_raw_parts(self.raw.keys, slots),
-                core::slice::from_raw_parts(self.raw.rights, slots),
-            )
-        }
+        self.handled() & access.mask() != 0
     }
 
     /// Returns whether the domain allows `port` (network byte order) for `access`: a bit test,
@@ -84,7 +27,7 @@ impl<'a> PortSets<'a> {
         }
         if port == 0 {
             // Not in the table: the autobind check of every send without a destination.
-            return u32::from(self.raw.port0) & access.mask() != 0;
+            return self.port0() & access.mask() != 0;
         }
         let (keys, rights) = self.table();
         let mut i = slot(port, keys.len());
@@ -105,51 +48,12 @@ impl<'a> PortSets<'a> {
 /// `landlock_net_ports_slot()`).
 #[inline(always)]
 pub(crate) fn slot(key: u16, slots: usize) -> usize {
-    let hash = u32::from(key).wrapping_mul(bindings::LANDLOCK_NET_PORTS_HASH);
+    let hash = u32::from(key).wrapping_mul(PORTS_HASH);
     // The product of two 32-bit numbers fits in 64 bits; the result is below `slots`.
     ((u64::from(hash) * slots as u64) >> 32) as usize
 }
 
-/// The current task, whose domain handles some network access right, as the C side of a hook
-/// describes it (`struct landlock_net_rs_subject`).
-///
-/// # Invariants
-///
-/// `raw` was filled by `NET_SUBJECT()` (`net.c`) for the current hook call, which `'a` does
-/// not outlive: `raw.cred` points into the current task's credentials, which the task cannot
-/// replace while running the hook, `raw.ports` to the port sets of its domain (as immutable and
-/// long-lived as the domain, which the credentials reference).
-pub(crate) struct Subject<'a> {
-    raw: &'a bindings::landlock_net_rs_subject,
-    ports: &'a bindings::landlock_net_ports,
-}
-
-impl<'a> Subject<'a> {
-    /// Returns the view of `raw`.
-    ///
-    /// # Safety
-    ///
-    /// `raw` is the subject that the C side of the current hook passed, valid for `'a`, which
-    /// does not outlive the hook call.
-    pub(crate) unsafe fn from_raw(raw: *const bindings::landlock_net_rs_subject) -> Self {
-        // SAFETY: Per the safety requirements, `raw` is valid for reads for `'a`.
-        let raw = unsafe { &*raw };
-        // SAFETY: `raw.ports` is a valid `struct landlock_net_ports` (cf. `get_net_domain()` and
-        // `NET_SUBJECT()` in `net.c`), immutable while the domain lives, and the domain outlives
-        // the hook call.
-        let ports = unsafe { &*raw.ports };
-        // INVARIANT: `raw` comes from the C side of the hook, per the safety requirements.
-        Self { raw, ports }
-    }
-
-    /// Returns the domain's port sets.
-    #[inline(always)]
-    pub(crate) fn sets(&self) -> PortSets<'a> {
-        // SAFETY: `self.ports` was built by `landlock_compile_net_ports()` and is as immutable and
-        // long-lived as the domain, which outlives `'a` (cf. the type invariant).
-        unsafe { PortSets::from_raw(self.ports) }
-    }
-
+impl Subject<'_> {
     /// Returns whether the domain restricts `access`.
     #[inline(always)]
     pub(crate) fn handles(&self, access: NetAccess) -> bool {
@@ -168,12 +72,9 @@ impl<'a> Subject<'a> {
     /// the event is enabled.
     #[inline(always)]
     pub(crate) fn trace_port(&self, access: NetAccess, port: u16, allowed: bool) {
-        if self.raw.trace {
+        if self.tracing() {
             // The check_rule_net_port trace event is enabled: the rule tree walk emits it.
-            // SAFETY: `self.raw.cred` is a valid subject by the type invariant, whose domain
-            // handles `access`.
-            let walked =
-                unsafe { bindings::landlock_net_walk_port(self.raw.cred, access.mask(), port) };
+            let walked = self.walk_port(access, port);
             // The port sets are compiled from the rule tree: they must agree (as in the C hooks).
             kernel::warn_on!(walked != allowed);
         }
@@ -181,46 +82,33 @@ impl<'a> Subject<'a> {
 
     /// Emits the trace event of an autobind check of `sk` allowed by port 0, if it is enabled.
     pub(crate) fn trace_autobind(&self, sk: &Sock) {
-        if self.raw.trace {
-            // SAFETY: `self.raw.cred` is a valid subject by the type invariant, and `sk` is a
-            // valid socket.
-            unsafe { bindings::landlock_net_trace_autobind(self.raw.cred, sk.as_ptr()) };
+        if self.tracing() {
+            self.walk_autobind(sk);
         }
-    }
-
-    /// Logs the denial of `req` (denied by [`Self::port_allowed`]) and returns `EACCES`.
-    pub(crate) fn deny_port(&self, req: &bindings::landlock_net_request) -> Result {
-        // SAFETY: `self.raw.cred` is a valid subject by the type invariant, whose domain handles
-        // `req.access`.  `req` is a valid reference, whose `sk` and `address` (with `addrlen`)
-        // come from the views of the hook arguments (or from a live `SockAddrStorage`), which
-        // outlive this call.
-        to_result(unsafe { bindings::landlock_net_deny_port(self.raw.cred, req) })
     }
 }
 
-/// Builds the C description of a denied request for `landlock_net_deny_port()`.
-pub(crate) fn c_request(
-    sk: &Sock,
-    addr: SockAddrRef<'_>,
-    sock_family: u16,
-    access: NetAccess,
-    req: &Request<'_>,
-) -> bindings::landlock_net_request {
-    bindings::landlock_net_request {
-        address: addr.as_ptr(),
-        addrlen: addr.addrlen(),
-        sk: sk.as_ptr(),
-        socket_family: sock_family,
-        ..c_request_fields(access, req)
-    }
+/// The fields of the C description of a request (`struct landlock_net_request`) that come from
+/// the address, as the C parser (`landlock_net_parse()`) fills them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct RequestFields {
+    /// The `LANDLOCK_ACCESS_NET_*` right requested.
+    pub(crate) access: u32,
+    /// The family of the address, as the stack uses it (`AF_INET` for an `AF_UNSPEC` one).
+    pub(crate) family: u16,
+    /// The port, in network byte order.
+    pub(crate) port: u16,
+    /// Whether the port is the local one.
+    pub(crate) bind: bool,
+    /// Whether `ip` is an IPv6 address (otherwise, its first 4 bytes are an IPv4 one).
+    pub(crate) ipv6: bool,
+    /// The IP address, in network byte order.
+    pub(crate) ip: [u8; 16],
 }
 
 /// Returns the fields of the C description of `req` that come from the address, as the C
-/// parser (`landlock_net_parse()`) fills them; the others are null or zero.
-pub(crate) fn c_request_fields(
-    access: NetAccess,
-    req: &Request<'_>,
-) -> bindings::landlock_net_request {
+/// parser (`landlock_net_parse()`) fills them.
+pub(crate) fn c_request_fields(access: NetAccess, req: &Request<'_>) -> RequestFields {
     let mut ip = [0u8; 16];
     let ipv6 = match req.addr {
         IpAddr::V4(v4) => {
@@ -240,12 +128,8 @@ pub(crate) fn c_request_fields(
         req.family
     };
 
-    bindings::landlock_net_request {
-        address: core::ptr::null(),
-        addrlen: 0,
-        sk: core::ptr::null(),
+    RequestFields {
         access: access.mask(),
-        socket_family: 0,
         family,
         port: req.port,
         bind: req.intent == Intent::Src,
@@ -332,7 +216,8 @@ pub(crate) fn check_port(
         return Ok(());
     }
     // Only a denial needs the description of the request, for the audit record.
-    subject.deny_port(&c_request(sk, addr, sock_family, access, req))
+    let fields = c_request_fields(access, req);
+    subject.deny(&NetRequest::new(sk, addr, sock_family, &fields))
 }
 
 /// Checks that the current task may autobind the UDP socket `sk` to an ephemeral port, if it is

@@ -7,9 +7,8 @@ use super::*;
 #[kunit_tests(landlock_net_rust)]
 mod tests {
     use super::*;
-    use kernel::{init::InPlaceInit, net::socket::SOCKADDR_STORAGE_SIZE};
+    use kernel::{init::InPlaceInit, net::socket::family::AF_UNIX};
 
-    const AF_UNIX: u16 = bindings::AF_UNIX as u16;
     /// Not an address family.
     const AF_BOGUS: u16 = 0xffff;
 
@@ -850,24 +849,6 @@ mod tests {
         );
     }
 
-    /// Returns port sets handling `handled`, with `bits` and the table `keys` and `rights`.
-    fn raw_sets(
-        handled: u32,
-        bits: [*const u64; NUM_ACCESS],
-        keys: &[u16],
-        rights: &[u8],
-        port0: u8,
-    ) -> bindings::landlock_net_ports {
-        bindings::landlock_net_ports {
-            bits,
-            keys: keys.as_ptr(),
-            rights: rights.as_ptr(),
-            slots: keys.len().min(rights.len()) as u32,
-            handled: handled as u8,
-            port0,
-        }
-    }
-
     #[test]
     fn port_sets_bitmaps() {
         // A domain handling BIND_UDP and CONNECT_TCP, not the other rights.
@@ -883,7 +864,7 @@ mod tests {
         let mut ptrs = [core::ptr::null(); NUM_ACCESS];
         ptrs[NetAccess::BindUdp.bit()] = bits[0].as_ptr();
         ptrs[NetAccess::ConnectTcp.bit()] = bits[1].as_ptr();
-        let raw = raw_sets(
+        let raw = test_port_sets(
             NetAccess::BindUdp.mask() | NetAccess::ConnectTcp.mask(),
             ptrs,
             &[],
@@ -951,7 +932,7 @@ mod tests {
             keys[i] = key;
             rights[i] = r;
         }
-        let raw = raw_sets(
+        let raw = test_port_sets(
             u32::from(bind_udp | send_udp | connect_tcp),
             [core::ptr::null(); NUM_ACCESS],
             &keys,
@@ -983,7 +964,7 @@ mod tests {
         // A full table (never built by C): a missing port ends the probe, denied.
         let full_keys = [1u16, 2, 3];
         let full_rights = [bind_udp; 3];
-        let raw = raw_sets(
+        let raw = test_port_sets(
             u32::from(bind_udp),
             [core::ptr::null(); NUM_ACCESS],
             &full_keys,
@@ -1008,7 +989,7 @@ mod tests {
             (NetAccess::ConnectSendUdp, 3),
         ] {
             assert_eq!(access.bit(), bit);
-            assert!(bit < bindings::LANDLOCK_NET_PORTS_NUM_ACCESS as usize);
+            assert!(bit < NUM_ACCESS);
         }
     }
 
@@ -1020,26 +1001,7 @@ mod tests {
         let mut checks = 0;
         let (checked, failures) = for_each_case(|c| {
             let access = NetAccess::of(c.op, c.kind);
-            let op = match c.op {
-                Operation::Bind => bindings::landlock_net_op_LANDLOCK_NET_OP_BIND,
-                Operation::Connect => bindings::landlock_net_op_LANDLOCK_NET_OP_CONNECT,
-                Operation::SendMsg => bindings::landlock_net_op_LANDLOCK_NET_OP_SENDMSG,
-            };
-            // SAFETY: `bindings::landlock_net_request` is a plain C structure of scalars,
-            // pointers and arrays, for which all-zero bytes are valid.
-            let mut c_req: bindings::landlock_net_request = unsafe { core::mem::zeroed() };
-            // SAFETY: `c.buf` is valid for reads of `SOCKADDR_STORAGE_SIZE` bytes, at least
-            // `addrlen` of them, and `c_req` for writes.
-            let c_ret = unsafe {
-                bindings::landlock_net_parse(
-                    c.buf.as_ptr().cast(),
-                    c.addrlen,
-                    c.sock_family,
-                    access.mask(),
-                    op,
-                    &mut c_req,
-                )
-            };
+            let (c_ret, c_req) = c_parse(c.buf, c.addrlen, c.sock_family, c.op, c.kind);
             let rust = c.parse();
             let ok = match (&rust, c_ret) {
                 (Err(err), _) => c_ret == err.to_errno(),
@@ -1048,13 +1010,7 @@ mod tests {
                     checks += 1;
                     // The fields that the C side fills from the address, as `c_request()`
                     // fills them from the Rust request.
-                    let want = c_request_fields(access, req);
-                    c_req.access == want.access
-                        && c_req.family == want.family
-                        && c_req.port == want.port
-                        && c_req.bind == want.bind
-                        && c_req.ipv6 == want.ipv6
-                        && c_req.ip == want.ip
+                    c_req == c_request_fields(access, req)
                 }
                 _ => false,
             };

@@ -1,0 +1,382 @@
+// SPDX-License-Identifier: GPL-2.0-only
+
+//! Landlock's C interface of the network hooks (`net_rs.h`), wrapped.
+//!
+//! This is the only module of the Rust hooks that names `kernel::bindings`: Landlock's own C
+//! interface is not a kernel abstraction.  It holds:
+//! - the entry points that `net.c` calls, which turn their raw arguments into the views of
+//!   `kernel::net::socket` and a [`Subject`], and the hooks' [`Result`] into an error code;
+//! - the views of the structures `net.c` passes ([`Subject`], [`PortSets`]);
+//! - the C functions the hooks call back, only to walk the rule tree when the trace event is
+//!   enabled ([`Subject::walk_port`], [`Subject::walk_autobind`]) and to log a denial
+//!   ([`Subject::deny`], with a [`NetRequest`]);
+//! - the build-time checks of bindgen's view of every C structure the hooks read (`layout`).
+//!
+//! Everything else reaches the kernel through `kernel::` abstractions.
+//!
+//! C header: [`security/landlock/net_rs.h`](srctree/security/landlock/net_rs.h)
+
+use super::*;
+use core::marker::PhantomData;
+use kernel::{
+    bindings,
+    error::{
+        from_result,
+        to_result, //
+    },
+};
+
+#[path = "c_api/layout.rs"]
+mod layout;
+
+/// The `LANDLOCK_ACCESS_NET_*` rights (`include/uapi/linux/landlock.h`).
+pub(crate) mod access {
+    use super::bindings;
+
+    /// `LANDLOCK_ACCESS_NET_BIND_TCP`.
+    pub(crate) const BIND_TCP: u32 = bindings::LANDLOCK_ACCESS_NET_BIND_TCP;
+    /// `LANDLOCK_ACCESS_NET_CONNECT_TCP`.
+    pub(crate) const CONNECT_TCP: u32 = bindings::LANDLOCK_ACCESS_NET_CONNECT_TCP;
+    /// `LANDLOCK_ACCESS_NET_BIND_UDP`.
+    pub(crate) const BIND_UDP: u32 = bindings::LANDLOCK_ACCESS_NET_BIND_UDP;
+    /// `LANDLOCK_ACCESS_NET_CONNECT_SEND_UDP`.
+    pub(crate) const CONNECT_SEND_UDP: u32 = bindings::LANDLOCK_ACCESS_NET_CONNECT_SEND_UDP;
+}
+
+/// 64-bit words of a port bitmap (`LANDLOCK_NET_PORTS_SET_WORDS`).
+pub(crate) const SET_WORDS: usize = bindings::LANDLOCK_NET_PORTS_SET_WORDS as usize;
+/// Number of network access rights (`LANDLOCK_NET_PORTS_NUM_ACCESS`).
+pub(crate) const NUM_ACCESS: usize = bindings::LANDLOCK_NET_PORTS_NUM_ACCESS as usize;
+/// Multiplier of the port table's hash (`LANDLOCK_NET_PORTS_HASH`).
+pub(crate) const PORTS_HASH: u32 = bindings::LANDLOCK_NET_PORTS_HASH;
+
+/// The `socket_bind` LSM hook.
+///
+/// # Safety
+///
+/// Must only be called by the C side of the `socket_bind` hook (`net.c`), with its subject
+/// (`subject`, valid for the duration of the call), and the hook's arguments: `sock` is a valid
+/// socket with a `struct sock`, and `address` is valid for reads of `addrlen` bytes (or of
+/// `sizeof(struct sockaddr_storage)` bytes if `addrlen` is larger), which are not written for the
+/// duration of the call.
+#[export]
+pub(crate) unsafe extern "C" fn landlock_rs_socket_bind(
+    subject: *const bindings::landlock_net_rs_subject,
+    sock: *mut bindings::socket,
+    address: *mut bindings::sockaddr,
+    addrlen: c_int,
+) -> c_int {
+    // SAFETY: Per the safety requirements, the arguments are the hook's, valid for the duration
+    // of the call: `sock` and its `sk` (the hook's caller holds a reference on the socket's
+    // file), and `address`, a kernel copy of the address (cf. `move_addr_to_kernel()`).
+    let (subject, sock, addr) = unsafe {
+        (
+            Subject::from_raw(subject),
+            Socket::from_raw(sock),
+            SockAddrRef::from_raw(address, addrlen),
+        )
+    };
+    from_result(|| socket_bind(&subject, sock, addr).map(|()| 0))
+}
+
+/// The `socket_connect` LSM hook.
+///
+/// # Safety
+///
+/// Must only be called by the C side of the `socket_connect` hook (`net.c`), with its subject
+/// (`subject`, valid for the duration of the call), and the hook's arguments: `sock` is a valid
+/// socket with a `struct sock`, and `address` is valid for reads of `addrlen` bytes (or of
+/// `sizeof(struct sockaddr_storage)` bytes if `addrlen` is larger), which are not written for the
+/// duration of the call.
+#[export]
+pub(crate) unsafe extern "C" fn landlock_rs_socket_connect(
+    subject: *const bindings::landlock_net_rs_subject,
+    sock: *mut bindings::socket,
+    address: *mut bindings::sockaddr,
+    addrlen: c_int,
+) -> c_int {
+    // SAFETY: Per the safety requirements, the arguments are the hook's, valid for the duration
+    // of the call: `sock` and its `sk` (the hook's caller holds a reference on the socket's
+    // file), and `address`, a kernel copy of the address (cf. `move_addr_to_kernel()`).
+    let (subject, sock, addr) = unsafe {
+        (
+            Subject::from_raw(subject),
+            Socket::from_raw(sock),
+            SockAddrRef::from_raw(address, addrlen),
+        )
+    };
+    from_result(|| socket_connect(&subject, sock, addr).map(|()| 0))
+}
+
+/// The `socket_sendmsg` LSM hook.
+///
+/// # Safety
+///
+/// Must only be called by the C side of the `socket_sendmsg` hook (`net.c`), with its subject
+/// (`subject`, valid for the duration of the call), and the hook's arguments: `sock` is a valid
+/// socket with a `struct sock`, and `msg` is a valid message header whose `msg_name`, if not
+/// null, is a kernel buffer valid for reads of `msg_namelen` bytes (or of
+/// `sizeof(struct sockaddr_storage)` bytes if `msg_namelen` is larger), which are not written
+/// for the duration of the call.
+#[export]
+pub(crate) unsafe extern "C" fn landlock_rs_socket_sendmsg(
+    subject: *const bindings::landlock_net_rs_subject,
+    sock: *mut bindings::socket,
+    msg: *mut bindings::msghdr,
+    _size: c_int,
+) -> c_int {
+    // SAFETY: Per the safety requirements, the arguments are the hook's, valid for the duration
+    // of the call: `sock` and its `sk` (the hook's caller holds a reference on the socket's
+    // file), and `msg`, whose `msg_name` is a kernel copy of the destination address (cf.
+    // `copy_msghdr_from_user()`, `__sys_sendto()` and `sock_sendmsg()`).
+    let (subject, sock, msg) = unsafe {
+        (
+            Subject::from_raw(subject),
+            Socket::from_raw(sock),
+            MsgHdr::from_raw(msg),
+        )
+    };
+    from_result(|| socket_sendmsg(&subject, sock, msg).map(|()| 0))
+}
+
+/// The compiled port sets of a domain (`struct landlock_net_ports`): which network rights the
+/// domain handles and, for each, which ports every layer allows.  The fields are read when a check
+/// needs them, as the C reader (`landlock_net_ports_allow()`) does.
+///
+/// # Invariants
+///
+/// `raw` is as `landlock_compile_net_ports()` builds it, and neither it nor the memory it points to
+/// changes during `'a`: each non-null `bits` entry points to `SET_WORDS` words; `keys` and
+/// `rights` point to `slots` entries each (or `slots` is 0).
+#[derive(Clone, Copy)]
+pub(crate) struct PortSets<'a> {
+    raw: &'a RawPortSets,
+}
+
+/// Landlock's C representation of [`PortSets`].
+pub(crate) type RawPortSets = bindings::landlock_net_ports;
+
+impl<'a> PortSets<'a> {
+    /// Returns the view of `raw`.
+    ///
+    /// # Safety
+    ///
+    /// `raw` is as `landlock_compile_net_ports()` builds it, and neither it nor the memory it
+    /// points to changes during `'a` (cf. the type invariants).
+    pub(crate) unsafe fn from_raw(raw: &'a RawPortSets) -> Self {
+        // INVARIANT: Per the safety requirements.
+        Self { raw }
+    }
+
+    /// Returns the `LANDLOCK_ACCESS_NET_*` rights that the domain handles.
+    #[inline(always)]
+    pub(crate) fn handled(&self) -> u32 {
+        u32::from(self.raw.handled)
+    }
+
+    /// Returns the `LANDLOCK_ACCESS_NET_*` rights that allow port 0 (not in the table).
+    #[inline(always)]
+    pub(crate) fn port0(&self) -> u32 {
+        u32::from(self.raw.port0)
+    }
+
+    /// Returns the bitmap of `access`, if it has one.
+    #[inline(always)]
+    pub(crate) fn bitmap(&self, access: NetAccess) -> Option<&'a [u64; SET_WORDS]> {
+        let bits = self.raw.bits[access.bit()];
+        // SAFETY: A non-null `bits` entry points to `SET_WORDS` initialised words, aligned for
+        // `u64`, which do not change during `'a` (cf. the type invariants).
+        unsafe { bits.cast::<[u64; SET_WORDS]>().as_ref() }
+    }
+
+    /// Returns the slots of the table: their ports and the rights allowing each (0: empty).
+    #[inline(always)]
+    pub(crate) fn table(&self) -> (&'a [u16], &'a [u8]) {
+        let slots = self.raw.slots as usize;
+        if slots == 0 || self.raw.keys.is_null() || self.raw.rights.is_null() {
+            return (&[], &[]);
+        }
+        // SAFETY: `keys` and `rights` point to `slots` initialised entries each, in the
+        // allocation of `raw`, aligned for their types, which do not change during `'a` (cf. the
+        // type invariants).
+        unsafe {
+            (
+                core::slice::from_raw_parts(self.raw.keys, slots),
+                core::slice::from_raw_parts(self.raw.rights, slots),
+            )
+        }
+    }
+}
+
+/// The current task, whose domain handles some network access right, as the C side of a hook
+/// describes it (`struct landlock_net_rs_subject`).
+///
+/// # Invariants
+///
+/// `raw` was filled by `NET_SUBJECT()` (`net.c`) for the current hook call, which `'a` does
+/// not outlive: `raw.cred` points into the current task's credentials, which the task cannot
+/// replace while running the hook, `raw.ports` to the port sets of its domain (as immutable and
+/// long-lived as the domain, which the credentials reference).
+pub(crate) struct Subject<'a> {
+    raw: &'a bindings::landlock_net_rs_subject,
+    ports: &'a RawPortSets,
+}
+
+impl<'a> Subject<'a> {
+    /// Returns the view of `raw`.
+    ///
+    /// # Safety
+    ///
+    /// `raw` is the subject that the C side of the current hook passed, valid for `'a`, which
+    /// does not outlive the hook call.
+    unsafe fn from_raw(raw: *const bindings::landlock_net_rs_subject) -> Self {
+        // SAFETY: Per the safety requirements, `raw` is valid for reads for `'a`.
+        let raw = unsafe { &*raw };
+        // SAFETY: `raw.ports` is a valid `struct landlock_net_ports` (cf. `get_net_domain()` and
+        // `NET_SUBJECT()` in `net.c`), immutable while the domain lives, and the domain outlives
+        // the hook call.
+        let ports = unsafe { &*raw.ports };
+        // INVARIANT: `raw` comes from the C side of the hook, per the safety requirements.
+        Self { raw, ports }
+    }
+
+    /// Returns the domain's port sets.
+    #[inline(always)]
+    pub(crate) fn sets(&self) -> PortSets<'a> {
+        // SAFETY: `self.ports` was built by `landlock_compile_net_ports()` and is as immutable and
+        // long-lived as the domain, which outlives `'a` (cf. the type invariant).
+        unsafe { PortSets::from_raw(self.ports) }
+    }
+
+    /// Returns whether the `check_rule_net_port` trace event is enabled: the hooks then also walk
+    /// the rule tree, which emits it.
+    #[inline(always)]
+    pub(crate) fn tracing(&self) -> bool {
+        self.raw.trace
+    }
+
+    /// Walks the rule tree for `port` (network byte order) and `access`, which the domain
+    /// handles, emitting the trace event, and returns whether the domain allows it.
+    pub(crate) fn walk_port(&self, access: NetAccess, port: u16) -> bool {
+        // SAFETY: `self.raw.cred` is a valid subject by the type invariant, whose domain handles
+        // `access`.
+        unsafe { bindings::landlock_net_walk_port(self.raw.cred, access.mask(), port) }
+    }
+
+    /// Walks the rule tree for the autobind of `sk`, emitting the trace event.
+    pub(crate) fn walk_autobind(&self, sk: &Sock) {
+        // SAFETY: `self.raw.cred` is a valid subject by the type invariant, and `sk` is a valid
+        // socket.
+        unsafe { bindings::landlock_net_trace_autobind(self.raw.cred, sk.as_ptr()) };
+    }
+
+    /// Logs the denial of `req` and returns `EACCES`.
+    pub(crate) fn deny(&self, req: &NetRequest<'_>) -> Result {
+        // SAFETY: `self.raw.cred` is a valid subject by the type invariant, whose domain handles
+        // `req`'s access (cf. `NetRequest::new()`).  `req` is a valid reference, whose `sk` and
+        // `address` (with `addrlen`) come from views that outlive it.
+        to_result(unsafe { bindings::landlock_net_deny_port(self.raw.cred, &req.raw) })
+    }
+}
+
+/// The description of a denied request, as `landlock_net_deny_port()` logs it
+/// (`struct landlock_net_request`).
+///
+/// # Invariants
+///
+/// `raw.sk` and `raw.address` (with `raw.addrlen`) come from views that outlive `'a`.
+pub(crate) struct NetRequest<'a> {
+    raw: bindings::landlock_net_request,
+    _views: PhantomData<&'a Sock>,
+}
+
+impl<'a> NetRequest<'a> {
+    /// Describes the request `fields`, of the socket `sk`, read as being of the family
+    /// `socket_family`, to the address `addr`.
+    pub(crate) fn new(
+        sk: &'a Sock,
+        addr: SockAddrRef<'a>,
+        socket_family: u16,
+        fields: &RequestFields,
+    ) -> Self {
+        // INVARIANT: `sk` and `addr` outlive `'a`.
+        Self {
+            raw: bindings::landlock_net_request {
+                address: addr.as_ptr(),
+                addrlen: addr.addrlen(),
+                sk: sk.as_ptr(),
+                access: fields.access,
+                socket_family,
+                family: fields.family,
+                port: fields.port,
+                bind: fields.bind,
+                ipv6: fields.ipv6,
+                ip: fields.ip,
+            },
+            _views: PhantomData,
+        }
+    }
+}
+
+/// Returns port sets handling `handled`, with `bits`, the table `keys` and `rights`, and the rights
+/// allowing port 0, for the KUnit tests.
+#[cfg(CONFIG_SECURITY_LANDLOCK_KUNIT_TEST)]
+pub(crate) fn test_port_sets(
+    handled: u32,
+    bits: [*const u64; NUM_ACCESS],
+    keys: &[u16],
+    rights: &[u8],
+    port0: u8,
+) -> RawPortSets {
+    RawPortSets {
+        bits,
+        keys: keys.as_ptr(),
+        rights: rights.as_ptr(),
+        slots: keys.len().min(rights.len()) as u32,
+        handled: handled as u8,
+        port0,
+    }
+}
+
+/// Returns the answer of the C implementation of [`parse`] (`landlock_net_parse()`, the hooks of
+/// kernels built without Rust) to the same request, for the KUnit tests: 0 (allowed), 1 (a
+/// port to check, described by the fields) or an error code.
+#[cfg(CONFIG_SECURITY_LANDLOCK_KUNIT_TEST)]
+pub(crate) fn c_parse(
+    addr: &[u8; SOCKADDR_STORAGE_SIZE],
+    addrlen: c_int,
+    sock_family: u16,
+    op: Operation,
+    kind: SockKind,
+) -> (c_int, RequestFields) {
+    let access = NetAccess::of(op, kind);
+    let op = match op {
+        Operation::Bind => bindings::landlock_net_op_LANDLOCK_NET_OP_BIND,
+        Operation::Connect => bindings::landlock_net_op_LANDLOCK_NET_OP_CONNECT,
+        Operation::SendMsg => bindings::landlock_net_op_LANDLOCK_NET_OP_SENDMSG,
+    };
+    // SAFETY: `struct landlock_net_request` is a plain C structure of scalars, pointers and
+    // arrays, for which all-zero bytes are valid.
+    let mut req: bindings::landlock_net_request = unsafe { core::mem::zeroed() };
+    // SAFETY: `addr` is valid for reads of `SOCKADDR_STORAGE_SIZE` bytes, at least `addrlen` of
+    // them, and `req` for writes.
+    let ret = unsafe {
+        bindings::landlock_net_parse(
+            addr.as_ptr().cast(),
+            addrlen,
+            sock_family,
+            access.mask(),
+            op,
+            &mut req,
+        )
+    };
+    let fields = RequestFields {
+        access: req.access,
+        family: req.family,
+        port: req.port,
+        bind: req.bind,
+        ipv6: req.ipv6,
+        ip: req.ip,
+    };
+    (ret, fields)
+}
