@@ -11,9 +11,9 @@ B=$1 obj=$2 out=$3
 cmdfile=$B/$(dirname "$obj")/.$(basename "$obj").cmd
 [ -f "$cmdfile" ] || { echo "error: no $cmdfile (build first)" >&2; exit 1; }
 cmd=$(sed -n 's/^savedcmd_[^ ]* := //p' "$cmdfile")
-# rustc's command line, as rustdoc takes it: the same flags, but nothing
-# about its outputs.
-cmd=$(sed -E 's/ rustc / rustdoc /; s/ (--emit=|-Zbinary_dep_depinfo=|--remap-path-(scope|prefix)=)[^ ]*//g;
+# rustc's (or clippy-driver's) command line, as rustdoc takes it: the same
+# flags, but nothing about its outputs.
+cmd=$(sed -E 's/ (rustc|clippy-driver) / rustdoc /; s/ (--emit=|-Zbinary_dep_depinfo=|--remap-path-(scope|prefix)=)[^ ]*//g;
 	s/ --out-dir [^ ]*//' <<<"$cmd")
 mkdir -p "$out"
 cd "$B"

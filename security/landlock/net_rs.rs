@@ -40,10 +40,10 @@
 //! local port, and the stack autobinds later; a sandboxed sibling's `connect(AF_UNSPEC)` in
 //! between releases an autobound port (`__udp_disconnect()`), and the send then autobinds again
 //! without a second check.  Only a port the socket already had, that the domain allowed or that
-//! predates the sandbox, can be given back, and the new ephemeral port is chosen by the kernel.  `sendfile(2)` of a file
-//! shorter than asked has the same window: it ends in `sock_splice_eof()`, whose
-//! `inet_send_prepare()` autobinds with no hook at all (`race.sendfile_eof_autobind` in
-//! `udp_state_test` measures how often).
+//! predates the sandbox, can be given back, and the new ephemeral port is chosen by the kernel.
+//! `sendfile(2)` of a file shorter than asked has the same window: it ends in
+//! `sock_splice_eof()`, whose `inet_send_prepare()` autobinds with no hook at all
+//! (`race.sendfile_eof_autobind` in `udp_state_test` measures how often).
 //!
 //! The hooks reach the kernel through `kernel::` abstractions only.  Landlock's own C interface
 //! (the entry points that `net.c` calls, the structures it passes, and the functions called back

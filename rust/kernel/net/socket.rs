@@ -117,9 +117,7 @@ pub mod inet_addr {
     crate::static_assert!(offset_of!(bindings::sockaddr_in, sin_addr) == SIN_ADDR_OFFSET);
     crate::static_assert!(offset_of!(bindings::sockaddr_in6, sin6_port) == PORT_OFFSET);
     crate::static_assert!(offset_of!(bindings::sockaddr_in6, sin6_addr) == SIN6_ADDR_OFFSET);
-    crate::static_assert!(
-        offset_of!(bindings::sockaddr_in6, sin6_scope_id) == SIN6_LEN_RFC2133
-    );
+    crate::static_assert!(offset_of!(bindings::sockaddr_in6, sin6_scope_id) == SIN6_LEN_RFC2133);
 }
 
 /// Wraps the kernel's `struct sock`, the network layer representation of a socket.
