@@ -14,8 +14,9 @@
 
 #include <linux/types.h>
 /*
- * For bindgen: net_rs.rs uses the LANDLOCK_ACCESS_NET_* values and checks its
- * view of struct sockaddr_in and struct sockaddr_in6 at build time.
+ * For bindgen: net_rs/c_api.rs uses the LANDLOCK_ACCESS_NET_* values, and
+ * net_rs/c_api/layout.rs checks its view of struct sockaddr_in and struct
+ * sockaddr_in6 at build time.
  */
 #include <uapi/linux/landlock.h>
 
@@ -53,8 +54,8 @@ struct landlock_net_rs_subject {
 };
 
 /*
- * Implemented in Rust (net_rs.rs), called by net.c's LSM hooks for the tasks
- * whose domain handles a network right.
+ * Implemented in Rust (net_rs/c_api.rs), called by net.c's LSM hooks for the
+ * tasks whose domain handles a network right.
  */
 
 int landlock_rs_socket_bind(const struct landlock_net_rs_subject *subject,

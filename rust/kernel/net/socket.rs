@@ -37,41 +37,47 @@ crate::static_assert!(
 /// assert_eq!(SockAddrStorage::with_family(AF_INET6).as_addr().family(), Some(AF_INET6));
 /// ```
 pub mod family {
-    use crate::bindings;
+    use crate::{bindings, num::casts::u32_into_u16};
 
     /// Unspecified family: e.g. `connect(2)` to an `AF_UNSPEC` address disconnects a socket.
-    pub const AF_UNSPEC: u16 = bindings::AF_UNSPEC as u16;
+    pub const AF_UNSPEC: u16 = u32_into_u16::<{ bindings::AF_UNSPEC }>();
     /// UNIX domain sockets.
-    pub const AF_UNIX: u16 = bindings::AF_UNIX as u16;
+    pub const AF_UNIX: u16 = u32_into_u16::<{ bindings::AF_UNIX }>();
     /// IPv4.
-    pub const AF_INET: u16 = bindings::AF_INET as u16;
+    pub const AF_INET: u16 = u32_into_u16::<{ bindings::AF_INET }>();
     /// IPv6.
-    pub const AF_INET6: u16 = bindings::AF_INET6 as u16;
+    pub const AF_INET6: u16 = u32_into_u16::<{ bindings::AF_INET6 }>();
 }
 
 /// Socket types (`SOCK_*`), as the values that [`Sock::sk_type()`] returns.
+///
+/// See [`Socket`] for an example.
 pub mod sock_type {
-    use crate::bindings;
+    use crate::{bindings, num::casts::u32_into_u16};
 
     /// Byte stream (e.g. TCP).
-    pub const SOCK_STREAM: u16 = bindings::sock_type_SOCK_STREAM as u16;
+    pub const SOCK_STREAM: u16 = u32_into_u16::<{ bindings::sock_type_SOCK_STREAM }>();
     /// Datagrams (e.g. UDP).
-    pub const SOCK_DGRAM: u16 = bindings::sock_type_SOCK_DGRAM as u16;
+    pub const SOCK_DGRAM: u16 = u32_into_u16::<{ bindings::sock_type_SOCK_DGRAM }>();
 }
 
 /// IP protocols (`IPPROTO_*`), as the values that [`Sock::protocol()`] returns.
+///
+/// See [`Socket`] for an example.
 pub mod ip_proto {
-    use crate::bindings;
+    use crate::{bindings, num::casts::u32_into_u16};
 
     /// TCP.
-    pub const IPPROTO_TCP: u16 = bindings::IPPROTO_TCP as u16;
+    pub const IPPROTO_TCP: u16 = u32_into_u16::<{ bindings::IPPROTO_TCP }>();
     /// UDP.
-    pub const IPPROTO_UDP: u16 = bindings::IPPROTO_UDP as u16;
+    pub const IPPROTO_UDP: u16 = u32_into_u16::<{ bindings::IPPROTO_UDP }>();
     /// Multipath TCP.
-    pub const IPPROTO_MPTCP: u16 = bindings::IPPROTO_MPTCP as u16;
+    pub const IPPROTO_MPTCP: u16 = u32_into_u16::<{ bindings::IPPROTO_MPTCP }>();
 }
 
 /// Message flags (`MSG_*`), as the values that [`MsgHdr::flags()`] returns.
+///
+/// See [`MsgHdr`] for an example.
 pub mod msg_flags {
     use crate::bindings;
 
@@ -97,27 +103,25 @@ pub mod inet_addr {
     use core::mem::{offset_of, size_of};
 
     /// `offsetofend(struct sockaddr, sa_family)`: the length needed to read `sa_family`.
-    pub const SA_FAMILY_END: usize = 2;
+    pub const SA_FAMILY_END: usize = size_of::<bindings::sa_family_t>();
     /// `sizeof(struct sockaddr_in)`: the minimal length of an IPv4 address.
-    pub const SOCKADDR_IN_SIZE: usize = 16;
+    pub const SOCKADDR_IN_SIZE: usize = size_of::<bindings::sockaddr_in>();
     /// `SIN6_LEN_RFC2133`: the minimal length of an IPv6 address, i.e. the size of an RFC 2133
     /// `struct sockaddr_in6`, which had no `sin6_scope_id`.
-    pub const SIN6_LEN_RFC2133: usize = 24;
+    pub const SIN6_LEN_RFC2133: usize = offset_of!(bindings::sockaddr_in6, sin6_scope_id);
     /// Offset of `sin_port` and of `sin6_port` (both in network byte order).
-    pub const PORT_OFFSET: usize = 2;
+    pub const PORT_OFFSET: usize = offset_of!(bindings::sockaddr_in, sin_port);
     /// Offset of `sin_addr`.
-    pub const SIN_ADDR_OFFSET: usize = 4;
+    pub const SIN_ADDR_OFFSET: usize = offset_of!(bindings::sockaddr_in, sin_addr);
     /// Offset of `sin6_addr`.
-    pub const SIN6_ADDR_OFFSET: usize = 8;
+    pub const SIN6_ADDR_OFFSET: usize = offset_of!(bindings::sockaddr_in6, sin6_addr);
 
     crate::static_assert!(offset_of!(bindings::sockaddr, sa_family) == 0);
-    crate::static_assert!(size_of::<bindings::sa_family_t>() == SA_FAMILY_END);
-    crate::static_assert!(size_of::<bindings::sockaddr_in>() == SOCKADDR_IN_SIZE);
-    crate::static_assert!(offset_of!(bindings::sockaddr_in, sin_port) == PORT_OFFSET);
-    crate::static_assert!(offset_of!(bindings::sockaddr_in, sin_addr) == SIN_ADDR_OFFSET);
+    crate::static_assert!(offset_of!(bindings::sockaddr_in, sin_family) == 0);
+    crate::static_assert!(offset_of!(bindings::sockaddr_in6, sin6_family) == 0);
     crate::static_assert!(offset_of!(bindings::sockaddr_in6, sin6_port) == PORT_OFFSET);
-    crate::static_assert!(offset_of!(bindings::sockaddr_in6, sin6_addr) == SIN6_ADDR_OFFSET);
-    crate::static_assert!(offset_of!(bindings::sockaddr_in6, sin6_scope_id) == SIN6_LEN_RFC2133);
+    // The values of the uapi (`SIN6_LEN_RFC2133` is a C macro that bindgen cannot translate).
+    crate::static_assert!(SOCKADDR_IN_SIZE == 16 && SIN6_LEN_RFC2133 == 24);
 }
 
 /// Wraps the kernel's `struct sock`, the network layer representation of a socket.
@@ -205,10 +209,11 @@ impl Sock {
     pub fn bindport_locked(&self) -> bool {
         let sk = self.as_ptr();
         // This `read_volatile` is intended to correspond to a READ_ONCE call: the flag is written
-        // under the socket lock, which this reader does not hold.
+        // with plain stores under the socket lock, which this reader does not hold, so the read
+        // races with them exactly as the C `READ_ONCE()` of a lockless reader does.
         //
         // SAFETY: `sk` is valid by the type invariant, hence the field pointer is valid and
-        // aligned for a read.
+        // aligned for a read of a `u8`, and every value of it is a valid `u8`.
         //
         // FIXME(read_once): Replace with `read_once` when available on the Rust side.
         let userlocks = unsafe { (&raw const (*sk).sk_userlocks).read_volatile() };
@@ -227,17 +232,20 @@ impl Sock {
     #[cfg(CONFIG_INET)]
     #[inline]
     pub fn local_port(&self) -> u16 {
-        // An inet socket never changes to another kind of socket, and only inet sockets are
-        // `struct inet_sock`s.
+        // Every `AF_INET` or `AF_INET6` socket is allocated as a `struct inet_sock` (or as a
+        // structure that begins with one, e.g. `struct udp_sock`, or SMC's union), and a socket
+        // never changes to another family than these two.
         if !self.is_inet() {
             return 0;
         }
         let inet = self.as_ptr().cast::<bindings::inet_sock>();
         // This `read_volatile` is intended to correspond to a READ_ONCE call: the port is written
-        // under the socket lock, which this reader does not hold.
+        // with plain stores under the socket lock, which this reader does not hold, so the read
+        // races with them exactly as the C `READ_ONCE()` of a lockless reader does.
         //
         // SAFETY: `self` is a valid inet socket (checked above), whose `struct sock` is the first
-        // member of a `struct inet_sock`, so the field pointer is valid and aligned for a read.
+        // member of a `struct inet_sock`, so the field pointer is valid and aligned for a read of
+        // a `u16`, and every value of it is a valid `u16`.
         //
         // FIXME(read_once): Replace with `read_once` when available on the Rust side.
         unsafe { (&raw const (*inet).inet_sport).read_volatile() }
@@ -261,6 +269,7 @@ impl Sock {
 ///         sock_type::SOCK_DGRAM,
 ///         Socket, //
 ///     },
+///     types::ScopeGuard,
 /// };
 ///
 /// let mut sock = core::ptr::null_mut();
@@ -276,21 +285,23 @@ impl Sock {
 ///     )
 /// };
 /// assert_eq!(ret, 0);
-/// {
-///     // SAFETY: `sock` was created above, with a `struct sock`, and is only released after the
-///     // last use of `socket`.
-///     let socket = unsafe { Socket::from_raw(sock) };
-///     let sk = socket.sk();
-///     assert_eq!(sk.family(), AF_INET);
-///     assert!(sk.is_inet());
-///     assert_eq!(sk.sk_type(), SOCK_DGRAM);
-///     assert_eq!(sk.protocol(), IPPROTO_UDP);
-///     // Neither bound nor autobound yet.
-///     assert!(!sk.bindport_locked());
-///     assert_eq!(sk.local_port(), 0);
-/// }
-/// // SAFETY: `sock` was created above, and no view of it is left.
-/// unsafe { bindings::sock_release(sock) };
+/// // Released however this example ends (a failed assertion ends it early).
+/// let sock = ScopeGuard::new_with_data(sock, |sock| {
+///     // SAFETY: `sock` was created above, and no view of it is left once the guard is dropped.
+///     unsafe { bindings::sock_release(sock) }
+/// });
+///
+/// // SAFETY: `sock` was created above, with a `struct sock`, and is only released after the
+/// // last use of `socket` (`socket` is dropped before `sock`).
+/// let socket = unsafe { Socket::from_raw(*sock) };
+/// let sk = socket.sk();
+/// assert_eq!(sk.family(), AF_INET);
+/// assert!(sk.is_inet());
+/// assert_eq!(sk.sk_type(), SOCK_DGRAM);
+/// assert_eq!(sk.protocol(), IPPROTO_UDP);
+/// // Neither bound nor autobound yet.
+/// assert!(!sk.bindport_locked());
+/// assert_eq!(sk.local_port(), 0);
 /// # }
 /// ```
 ///
@@ -455,11 +466,12 @@ impl<'a> SockAddrRef<'a> {
         }
     }
 
-    /// Returns a pointer to the start of the address, e.g. to pass it back to C code along with
-    /// [`Self::addrlen`].
+    /// Returns a pointer to the start of the address, e.g. to pass it back to C code.
     ///
-    /// This is the pointer the view was created from, unless that pointer was null (the returned
-    /// pointer is then dangling).
+    /// The pointer is valid for reads of `self.as_bytes().len()` bytes, and no more: C code must
+    /// not be given [`Self::addrlen`] as its length, which may be larger.  It is the pointer the
+    /// view was created from, unless that pointer was null (the returned pointer is then
+    /// dangling, and nothing is readable).
     #[inline]
     pub fn as_ptr(&self) -> *const bindings::sockaddr {
         self.bytes.as_ptr().cast()
@@ -476,7 +488,7 @@ impl<'a> SockAddrRef<'a> {
 /// let storage = SockAddrStorage::with_family(AF_INET6);
 /// let addr = storage.as_addr();
 /// assert_eq!(addr.family(), Some(AF_INET6));
-/// assert_eq!(addr.addrlen(), SOCKADDR_STORAGE_SIZE as i32);
+/// assert_eq!(usize::try_from(addr.addrlen()), Ok(SOCKADDR_STORAGE_SIZE));
 /// assert!(addr.as_bytes()[2..].iter().all(|&b| b == 0));
 /// ```
 #[repr(C, align(8))]
@@ -519,18 +531,18 @@ impl SockAddrStorage {
 /// name[..2].copy_from_slice(&AF_INET.to_ne_bytes());
 /// // SAFETY: `struct msghdr` is a C structure of integers, pointers, optional function pointers
 /// // and unions of them, for which all-zero bytes are valid.
-/// let mut raw: bindings::msghdr = unsafe { core::mem::zeroed() };
+/// let mut hdr: bindings::msghdr = unsafe { core::mem::zeroed() };
 ///
-/// // SAFETY: `raw` is valid and not written while `msg` is alive, and its `msg_name` is null.
-/// let msg = unsafe { MsgHdr::from_raw(&raw) };
+/// // SAFETY: `hdr` is valid and not written while `msg` is alive, and its `msg_name` is null.
+/// let msg = unsafe { MsgHdr::from_raw(&hdr) };
 /// assert!(msg.name().is_none());
 ///
-/// raw.msg_name = name.as_mut_ptr().cast();
-/// raw.msg_namelen = 16;
-/// raw.msg_flags = MSG_FASTOPEN;
-/// // SAFETY: `raw` is valid and not written while `msg` is alive, and its `msg_name` points to
+/// hdr.msg_name = name.as_mut_ptr().cast();
+/// hdr.msg_namelen = 16;
+/// hdr.msg_flags = MSG_FASTOPEN;
+/// // SAFETY: `hdr` is valid and not written while `msg` is alive, and its `msg_name` points to
 /// // `msg_namelen` initialised bytes, which are not written either.
-/// let msg = unsafe { MsgHdr::from_raw(&raw) };
+/// let msg = unsafe { MsgHdr::from_raw(&hdr) };
 /// assert_eq!(msg.flags(), MSG_FASTOPEN);
 /// let addr = msg.name().expect("a destination");
 /// assert_eq!((addr.family(), addr.addrlen()), (Some(AF_INET), 16));

@@ -50,6 +50,12 @@ pub(crate) const NUM_ACCESS: usize = bindings::LANDLOCK_NET_PORTS_NUM_ACCESS as 
 /// Multiplier of the port table's hash (`LANDLOCK_NET_PORTS_HASH`).
 pub(crate) const PORTS_HASH: u32 = bindings::LANDLOCK_NET_PORTS_HASH;
 
+// Each right indexes the port sets by its bit number (`NetAccess::bit()`).
+static_assert!(access::BIND_TCP.trailing_zeros() < NUM_ACCESS as u32);
+static_assert!(access::CONNECT_TCP.trailing_zeros() < NUM_ACCESS as u32);
+static_assert!(access::BIND_UDP.trailing_zeros() < NUM_ACCESS as u32);
+static_assert!(access::CONNECT_SEND_UDP.trailing_zeros() < NUM_ACCESS as u32);
+
 /// The `socket_bind` LSM hook.
 ///
 /// # Safety
@@ -154,7 +160,7 @@ pub(crate) struct PortSets<'a> {
 }
 
 /// Landlock's C representation of [`PortSets`].
-pub(crate) type RawPortSets = bindings::landlock_net_ports;
+type RawPortSets = bindings::landlock_net_ports;
 
 impl<'a> PortSets<'a> {
     /// Returns the view of `raw`.
@@ -163,7 +169,7 @@ impl<'a> PortSets<'a> {
     ///
     /// `raw` is as `landlock_compile_net_ports()` builds it, and neither it nor the memory it
     /// points to changes during `'a` (cf. the type invariants).
-    pub(crate) unsafe fn from_raw(raw: &'a RawPortSets) -> Self {
+    unsafe fn from_raw(raw: &'a RawPortSets) -> Self {
         // INVARIANT: Per the safety requirements.
         Self { raw }
     }
@@ -227,16 +233,21 @@ impl<'a> Subject<'a> {
     ///
     /// # Safety
     ///
-    /// `raw` is the subject that the C side of the current hook passed, valid for `'a`, which
-    /// does not outlive the hook call.
+    /// For `'a`, which does not outlive the current hook call:
+    /// - `raw` is valid for reads and not written;
+    /// - `raw.cred` points to the current task's Landlock credential, whose domain handles at
+    ///   least one network right;
+    /// - `raw.ports` points to that domain's port sets, as `landlock_compile_net_ports()` built
+    ///   them (neither they nor the memory they point to change while the domain lives).
+    ///
+    /// This is what `NET_SUBJECT()` (`net.c`) fills for the current hook call.
     unsafe fn from_raw(raw: *const bindings::landlock_net_rs_subject) -> Self {
         // SAFETY: Per the safety requirements, `raw` is valid for reads for `'a`.
         let raw = unsafe { &*raw };
-        // SAFETY: `raw.ports` is a valid `struct landlock_net_ports` (cf. `get_net_domain()` and
-        // `NET_SUBJECT()` in `net.c`), immutable while the domain lives, and the domain outlives
-        // the hook call.
+        // SAFETY: Per the safety requirements, `raw.ports` is a valid, immutable
+        // `struct landlock_net_ports` for `'a`.
         let ports = unsafe { &*raw.ports };
-        // INVARIANT: `raw` comes from the C side of the hook, per the safety requirements.
+        // INVARIANT: Per the safety requirements.
         Self { raw, ports }
     }
 
@@ -270,11 +281,15 @@ impl<'a> Subject<'a> {
         unsafe { bindings::landlock_net_trace_autobind(self.raw.cred, sk.as_ptr()) };
     }
 
-    /// Logs the denial of `req` and returns `EACCES`.
+    /// Logs the denial of `req`, whose access the domain handles, and returns `EACCES`.
+    ///
+    /// The C side walks the rule tree again to find the denying layers: if the tree allowed the
+    /// port, which the port sets compiled from it never deny, it would log nothing and return
+    /// `Ok(())`, as the C hooks do.
     pub(crate) fn deny(&self, req: &NetRequest<'_>) -> Result {
-        // SAFETY: `self.raw.cred` is a valid subject by the type invariant, whose domain handles
-        // `req`'s access (cf. `NetRequest::new()`).  `req` is a valid reference, whose `sk` and
-        // `address` (with `addrlen`) come from views that outlive it.
+        // SAFETY: `self.raw.cred` is a valid subject whose domain handles `req`'s access, by the
+        // type invariant and the callers'.  `req.raw.sk` is a valid socket and `req.raw.address`
+        // null or valid for reads of `req.raw.addrlen` bytes, by `NetRequest`'s invariant.
         to_result(unsafe { bindings::landlock_net_deny_port(self.raw.cred, &req.raw) })
     }
 }
@@ -284,7 +299,8 @@ impl<'a> Subject<'a> {
 ///
 /// # Invariants
 ///
-/// `raw.sk` and `raw.address` (with `raw.addrlen`) come from views that outlive `'a`.
+/// `raw.sk` is a valid socket, and `raw.address` is null or valid for reads of `raw.addrlen`
+/// bytes, during `'a`.
 pub(crate) struct NetRequest<'a> {
     raw: bindings::landlock_net_request,
     _views: PhantomData<&'a Sock>,
@@ -293,17 +309,26 @@ pub(crate) struct NetRequest<'a> {
 impl<'a> NetRequest<'a> {
     /// Describes the request `fields`, of the socket `sk`, read as being of the family
     /// `socket_family`, to the address `addr`.
+    ///
+    /// The C side reads the address (for the trace event) as `addrlen` bytes: it is given the
+    /// readable bytes of `addr` only, and a null address if there are none.
     pub(crate) fn new(
         sk: &'a Sock,
         addr: SockAddrRef<'a>,
         socket_family: u16,
         fields: &RequestFields,
     ) -> Self {
-        // INVARIANT: `sk` and `addr` outlive `'a`.
+        let bytes = addr.as_bytes();
+        let (address, addrlen) = match c_int::try_from(bytes.len()) {
+            Ok(len) if len > 0 => (addr.as_ptr(), len),
+            _ => (core::ptr::null(), 0),
+        };
+        // INVARIANT: `sk` outlives `'a`, and `address` is null or valid for reads of `addrlen`
+        // bytes during `'a` (cf. `SockAddrRef::as_ptr()`).
         Self {
             raw: bindings::landlock_net_request {
-                address: addr.as_ptr(),
-                addrlen: addr.addrlen(),
+                address,
+                addrlen,
                 sk: sk.as_ptr(),
                 access: fields.access,
                 socket_family,
@@ -318,23 +343,45 @@ impl<'a> NetRequest<'a> {
     }
 }
 
-/// Returns port sets handling `handled`, with `bits`, the table `keys` and `rights`, and the rights
-/// allowing port 0, for the KUnit tests.
+/// Port sets built from Rust data, for the KUnit tests.
 #[cfg(CONFIG_SECURITY_LANDLOCK_KUNIT_TEST)]
-pub(crate) fn test_port_sets(
-    handled: u32,
-    bits: [*const u64; NUM_ACCESS],
-    keys: &[u16],
-    rights: &[u8],
-    port0: u8,
-) -> RawPortSets {
-    RawPortSets {
-        bits,
-        keys: keys.as_ptr(),
-        rights: rights.as_ptr(),
-        slots: keys.len().min(rights.len()) as u32,
-        handled: handled as u8,
-        port0,
+pub(crate) struct TestPortSets<'a> {
+    raw: RawPortSets,
+    _data: PhantomData<(&'a [u64; SET_WORDS], &'a [u16], &'a [u8])>,
+}
+
+#[cfg(CONFIG_SECURITY_LANDLOCK_KUNIT_TEST)]
+impl<'a> TestPortSets<'a> {
+    /// Returns port sets handling `handled`, with the bitmaps `bits` (indexed by
+    /// [`NetAccess::bit()`]), the table `keys` and `rights` (as many slots as the shorter of
+    /// them), and the rights allowing port 0.
+    pub(crate) fn new(
+        handled: u32,
+        bits: [Option<&'a [u64; SET_WORDS]>; NUM_ACCESS],
+        keys: &'a [u16],
+        rights: &'a [u8],
+        port0: u8,
+    ) -> Self {
+        let slots = keys.len().min(rights.len());
+        Self {
+            raw: RawPortSets {
+                bits: bits.map(|set| set.map_or(core::ptr::null(), |set| set.as_ptr())),
+                keys: keys.as_ptr(),
+                rights: rights.as_ptr(),
+                slots: u32::try_from(slots).unwrap_or(0),
+                handled: u8::try_from(handled).unwrap_or(u8::MAX),
+                port0,
+            },
+            _data: PhantomData,
+        }
+    }
+
+    /// Returns the view of these port sets.
+    pub(crate) fn sets(&self) -> PortSets<'_> {
+        // SAFETY: `self.raw` points to the bitmaps and the table given to `new()`, which are
+        // borrowed (thus not written) for as long as `self`, and has `slots` entries in each of
+        // `keys` and `rights` (or 0 slots, if there are more than `u32::MAX`).
+        unsafe { PortSets::from_raw(&self.raw) }
     }
 }
 
@@ -358,8 +405,10 @@ pub(crate) fn c_parse(
     // SAFETY: `struct landlock_net_request` is a plain C structure of scalars, pointers and
     // arrays, for which all-zero bytes are valid.
     let mut req: bindings::landlock_net_request = unsafe { core::mem::zeroed() };
-    // SAFETY: `addr` is valid for reads of `SOCKADDR_STORAGE_SIZE` bytes, at least `addrlen` of
-    // them, and `req` for writes.
+    // SAFETY: `landlock_net_parse()` reads fixed fields within the first
+    // `sizeof(struct sockaddr_in6)` bytes of the address, and only those that `addrlen` covers:
+    // `addr` is valid for reads of `SOCKADDR_STORAGE_SIZE` bytes, more than these, whatever
+    // `addrlen`.  `req` is valid for writes.
     let ret = unsafe {
         bindings::landlock_net_parse(
             addr.as_ptr().cast(),

@@ -861,19 +861,17 @@ mod tests {
             bits[0][port / 64] |= 1 << (port % 64);
         }
         bits[1][80 / 64] |= 1 << (80 % 64);
-        let mut ptrs = [core::ptr::null(); NUM_ACCESS];
-        ptrs[NetAccess::BindUdp.bit()] = bits[0].as_ptr();
-        ptrs[NetAccess::ConnectTcp.bit()] = bits[1].as_ptr();
-        let raw = test_port_sets(
+        let mut sets_bits = [None; NUM_ACCESS];
+        sets_bits[NetAccess::BindUdp.bit()] = Some(&bits[0]);
+        sets_bits[NetAccess::ConnectTcp.bit()] = Some(&bits[1]);
+        let test_sets = TestPortSets::new(
             NetAccess::BindUdp.mask() | NetAccess::ConnectTcp.mask(),
-            ptrs,
+            sets_bits,
             &[],
             &[],
             0,
         );
-        // SAFETY: `raw` points to two bitmaps of `SET_WORDS` words and no table, and neither
-        // changes while `sets` lives.
-        let sets = unsafe { PortSets::from_raw(&raw) };
+        let sets = test_sets.sets();
 
         assert!(sets.handles(NetAccess::BindUdp));
         assert!(sets.handles(NetAccess::ConnectTcp));
@@ -932,16 +930,14 @@ mod tests {
             keys[i] = key;
             rights[i] = r;
         }
-        let raw = test_port_sets(
+        let test_sets = TestPortSets::new(
             u32::from(bind_udp | send_udp | connect_tcp),
-            [core::ptr::null(); NUM_ACCESS],
+            [None; NUM_ACCESS],
             &keys,
             &rights,
             bind_udp,
         );
-        // SAFETY: `raw` points to a table of 13 slots and no bitmap, and neither changes while
-        // `sets` lives.
-        let sets = unsafe { PortSets::from_raw(&raw) };
+        let sets = test_sets.sets();
         for port in 0..=u16::MAX {
             let listed = entries
                 .iter()
@@ -964,16 +960,14 @@ mod tests {
         // A full table (never built by C): a missing port ends the probe, denied.
         let full_keys = [1u16, 2, 3];
         let full_rights = [bind_udp; 3];
-        let raw = test_port_sets(
+        let test_sets = TestPortSets::new(
             u32::from(bind_udp),
-            [core::ptr::null(); NUM_ACCESS],
+            [None; NUM_ACCESS],
             &full_keys,
             &full_rights,
             0,
         );
-        // SAFETY: `raw` points to a table of 3 slots and no bitmap, and neither changes while
-        // `sets` lives.
-        let sets = unsafe { PortSets::from_raw(&raw) };
+        let sets = test_sets.sets();
         for port in 1..=3 {
             assert!(sets.allows(NetAccess::BindUdp, port));
         }
