@@ -56,15 +56,42 @@ static_assert!(access::CONNECT_TCP.trailing_zeros() < NUM_ACCESS as u32);
 static_assert!(access::BIND_UDP.trailing_zeros() < NUM_ACCESS as u32);
 static_assert!(access::CONNECT_SEND_UDP.trailing_zeros() < NUM_ACCESS as u32);
 
+/// Runs `hook` on the views of the arguments of the `socket_bind` or `socket_connect` entry
+/// point, which are the same, and returns its result as an error code.
+///
+/// # Safety
+///
+/// Must only be called by the C side of the `socket_bind` or `socket_connect` hook (`net.c`),
+/// with its subject (`subject`, valid for the duration of the call), and the hook's arguments:
+/// `sock` is a valid socket with a `struct sock`, and `address` is valid for reads of `addrlen`
+/// bytes (or of `sizeof(struct sockaddr_storage)` bytes if `addrlen` is larger), which are not
+/// written for the duration of the call.
+#[inline(always)]
+unsafe fn addr_hook(
+    subject: *const bindings::landlock_net_rs_subject,
+    sock: *mut bindings::socket,
+    address: *mut bindings::sockaddr,
+    addrlen: c_int,
+    hook: fn(&Subject<'_>, &Socket, SockAddrRef<'_>) -> Result,
+) -> c_int {
+    // SAFETY: Per the safety requirements, the arguments are the hook's, valid for the duration
+    // of the call: `sock` and its `sk` (the hook's caller holds a reference on the socket's
+    // file), and `address`, a kernel copy of the address (cf. `move_addr_to_kernel()`).
+    let (subject, sock, addr) = unsafe {
+        (
+            Subject::from_raw(subject),
+            Socket::from_raw(sock),
+            SockAddrRef::from_raw(address, addrlen),
+        )
+    };
+    from_result(|| hook(&subject, sock, addr).map(|()| 0))
+}
+
 /// The `socket_bind` LSM hook.
 ///
 /// # Safety
 ///
-/// Must only be called by the C side of the `socket_bind` hook (`net.c`), with its subject
-/// (`subject`, valid for the duration of the call), and the hook's arguments: `sock` is a valid
-/// socket with a `struct sock`, and `address` is valid for reads of `addrlen` bytes (or of
-/// `sizeof(struct sockaddr_storage)` bytes if `addrlen` is larger), which are not written for the
-/// duration of the call.
+/// Must only be called by the C side of the `socket_bind` hook, as [`addr_hook()`] requires.
 #[export]
 pub(crate) unsafe extern "C" fn landlock_rs_socket_bind(
     subject: *const bindings::landlock_net_rs_subject,
@@ -72,28 +99,15 @@ pub(crate) unsafe extern "C" fn landlock_rs_socket_bind(
     address: *mut bindings::sockaddr,
     addrlen: c_int,
 ) -> c_int {
-    // SAFETY: Per the safety requirements, the arguments are the hook's, valid for the duration
-    // of the call: `sock` and its `sk` (the hook's caller holds a reference on the socket's
-    // file), and `address`, a kernel copy of the address (cf. `move_addr_to_kernel()`).
-    let (subject, sock, addr) = unsafe {
-        (
-            Subject::from_raw(subject),
-            Socket::from_raw(sock),
-            SockAddrRef::from_raw(address, addrlen),
-        )
-    };
-    from_result(|| socket_bind(&subject, sock, addr).map(|()| 0))
+    // SAFETY: Per the safety requirements.
+    unsafe { addr_hook(subject, sock, address, addrlen, socket_bind) }
 }
 
 /// The `socket_connect` LSM hook.
 ///
 /// # Safety
 ///
-/// Must only be called by the C side of the `socket_connect` hook (`net.c`), with its subject
-/// (`subject`, valid for the duration of the call), and the hook's arguments: `sock` is a valid
-/// socket with a `struct sock`, and `address` is valid for reads of `addrlen` bytes (or of
-/// `sizeof(struct sockaddr_storage)` bytes if `addrlen` is larger), which are not written for the
-/// duration of the call.
+/// Must only be called by the C side of the `socket_connect` hook, as [`addr_hook()`] requires.
 #[export]
 pub(crate) unsafe extern "C" fn landlock_rs_socket_connect(
     subject: *const bindings::landlock_net_rs_subject,
@@ -101,17 +115,8 @@ pub(crate) unsafe extern "C" fn landlock_rs_socket_connect(
     address: *mut bindings::sockaddr,
     addrlen: c_int,
 ) -> c_int {
-    // SAFETY: Per the safety requirements, the arguments are the hook's, valid for the duration
-    // of the call: `sock` and its `sk` (the hook's caller holds a reference on the socket's
-    // file), and `address`, a kernel copy of the address (cf. `move_addr_to_kernel()`).
-    let (subject, sock, addr) = unsafe {
-        (
-            Subject::from_raw(subject),
-            Socket::from_raw(sock),
-            SockAddrRef::from_raw(address, addrlen),
-        )
-    };
-    from_result(|| socket_connect(&subject, sock, addr).map(|()| 0))
+    // SAFETY: Per the safety requirements.
+    unsafe { addr_hook(subject, sock, address, addrlen, socket_connect) }
 }
 
 /// The `socket_sendmsg` LSM hook.
