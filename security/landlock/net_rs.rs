@@ -150,26 +150,25 @@ fn socket_sendmsg(subject: &Subject<'_>, sock: &Socket, msg: &MsgHdr) -> Result 
 
     // The common case, a send without a destination (on a connected socket): only the autobind
     // of a UDP socket is checked.
-    let Some(addr) = msg.name() else {
+    if msg.name().is_none() {
         if sock_kind(sk) != Some(SockKind::Udp) {
             return Ok(());
         }
         return check_autobind_udp_socket(subject, sk);
-    };
-    sendmsg_with_address(subject, sk, addr, msg.flags())
+    }
+    // Only the pointer is read on the common path: the view of the address is built out of line.
+    sendmsg_with_address(subject, sk, msg)
 }
 
 /// The `socket_sendmsg` hook of a message with a destination address.
 #[inline(never)]
-fn sendmsg_with_address(
-    subject: &Subject<'_>,
-    sk: &Sock,
-    addr: SockAddrRef<'_>,
-    flags: u32,
-) -> Result {
+fn sendmsg_with_address(subject: &Subject<'_>, sk: &Sock, msg: &MsgHdr) -> Result {
+    let Some(addr) = msg.name() else {
+        return Ok(());
+    };
     match sock_kind(sk) {
         // TCP Fast Open connects with sendmsg(2).
-        Some(SockKind::Tcp) if flags & MSG_FASTOPEN != 0 => {
+        Some(SockKind::Tcp) if msg.flags() & MSG_FASTOPEN != 0 => {
             check_access_socket(subject, sk, addr, Operation::SendMsg, SockKind::Tcp)
         }
         Some(SockKind::Udp) => {
