@@ -14,7 +14,7 @@
 //! not a kernel one, with a [`Subject`].  Every decision is then taken here: a port is checked
 //! against the domain's compiled port sets ([`PortSets`]: a bit test, or one or two probes of a
 //! hash table), and C walks the rule tree again only to log a denial, with a request described by
-//! scalars (see `net_rs.h`), or to emit the `check_rule_net_port` trace event while it is
+//! scalars (see `net_request.h`), or to emit the `check_rule_net_port` trace event while it is
 //! enabled.
 //!
 //! A send without a destination, most datagrams' path, only needs the autobind check of
@@ -54,11 +54,6 @@
 
 use kernel::{
     net::socket::{
-        family::{
-            AF_INET,
-            AF_INET6,
-            AF_UNSPEC, //
-        },
         inet_addr,
         ip_proto::{
             IPPROTO_MPTCP,
@@ -74,8 +69,7 @@ use kernel::{
         Sock,
         SockAddrRef,
         SockAddrStorage,
-        Socket,
-        SOCKADDR_STORAGE_SIZE, //
+        Socket, //
     },
     prelude::*, //
 };

@@ -8,9 +8,9 @@
  * structure member, a Microsoft extension) silently shifts fields, and only
  * in the configurations where the sizes differ.  This file is compiled to
  * assembly by the kernel's C compiler; Kbuild turns its markers into
- * net_rs_layout.rs, and net_rs/layout.rs asserts at build time that every
- * offset and size the Rust side relies on is the same in bindgen's view.  Any
- * field that the Rust side reads must be listed here.
+ * net_rs_layout.rs, and net_rs/c_api/layout.rs asserts at build time that
+ * every offset and size the Rust side relies on is the same in bindgen's view.
+ * Any field that the Rust side reads must be listed here.
  */
 
 #include <linux/kbuild.h>

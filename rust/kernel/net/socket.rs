@@ -269,7 +269,6 @@ impl Sock {
 ///         sock_type::SOCK_DGRAM,
 ///         Socket, //
 ///     },
-///     types::ScopeGuard,
 /// };
 ///
 /// let mut sock = core::ptr::null_mut();
@@ -285,23 +284,20 @@ impl Sock {
 ///     )
 /// };
 /// assert_eq!(ret, 0);
-/// // Released however this example ends (a failed assertion ends it early).
-/// let sock = ScopeGuard::new_with_data(sock, |sock| {
-///     // SAFETY: `sock` was created above, and no view of it is left once the guard is dropped.
-///     unsafe { bindings::sock_release(sock) }
-/// });
+/// let seen = {
+///     // SAFETY: `sock` was created above, with a `struct sock`, and is only released after this
+///     // block, the scope of `socket`.
+///     let socket = unsafe { Socket::from_raw(sock) };
+///     let sk = socket.sk();
+///     let kind = (sk.family(), sk.is_inet(), sk.sk_type(), sk.protocol());
+///     (kind, sk.bindport_locked(), sk.local_port())
+/// };
+/// // Released before the assertions, which end the example early if they fail.
+/// // SAFETY: `sock` was created above, and no view of it is left.
+/// unsafe { bindings::sock_release(sock) };
 ///
-/// // SAFETY: `sock` was created above, with a `struct sock`, and is only released after the
-/// // last use of `socket` (`socket` is dropped before `sock`).
-/// let socket = unsafe { Socket::from_raw(*sock) };
-/// let sk = socket.sk();
-/// assert_eq!(sk.family(), AF_INET);
-/// assert!(sk.is_inet());
-/// assert_eq!(sk.sk_type(), SOCK_DGRAM);
-/// assert_eq!(sk.protocol(), IPPROTO_UDP);
-/// // Neither bound nor autobound yet.
-/// assert!(!sk.bindport_locked());
-/// assert_eq!(sk.local_port(), 0);
+/// // Neither bound nor autobound yet: no `SOCK_BINDPORT_LOCK` and no local port.
+/// assert_eq!(seen, ((AF_INET, true, SOCK_DGRAM, IPPROTO_UDP), false, 0));
 /// # }
 /// ```
 ///
@@ -533,9 +529,11 @@ impl SockAddrStorage {
 /// // and unions of them, for which all-zero bytes are valid.
 /// let mut hdr: bindings::msghdr = unsafe { core::mem::zeroed() };
 ///
-/// // SAFETY: `hdr` is valid and not written while `msg` is alive, and its `msg_name` is null.
-/// let msg = unsafe { MsgHdr::from_raw(&hdr) };
-/// assert!(msg.name().is_none());
+/// {
+///     // SAFETY: `hdr` is valid and not written while `msg` is alive, and its `msg_name` is null.
+///     let msg = unsafe { MsgHdr::from_raw(&hdr) };
+///     assert!(msg.name().is_none());
+/// }
 ///
 /// hdr.msg_name = name.as_mut_ptr().cast();
 /// hdr.msg_namelen = 16;

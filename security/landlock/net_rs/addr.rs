@@ -10,6 +10,9 @@ pub(crate) use kernel::net::socket::family::{
     AF_UNSPEC, //
 };
 
+// CAST: The lengths of `inet_addr` are those of the uapi structures (2, 16 and 24 bytes, asserted
+// at build time there), which fit in a `c_int`.
+
 /// `offsetofend(struct sockaddr, sa_family)`: minimal length to read `sa_family`.
 pub(crate) const SA_FAMILY_END: c_int = inet_addr::SA_FAMILY_END as c_int;
 /// `sizeof(struct sockaddr_in)`: minimal length of an IPv4 address.

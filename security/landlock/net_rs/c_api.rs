@@ -75,8 +75,9 @@ unsafe fn addr_hook(
     hook: fn(&Subject<'_>, &Socket, SockAddrRef<'_>) -> Result,
 ) -> c_int {
     // SAFETY: Per the safety requirements, the arguments are the hook's, valid for the duration
-    // of the call: `sock` and its `sk` (the hook's caller holds a reference on the socket's
-    // file), and `address`, a kernel copy of the address (cf. `move_addr_to_kernel()`).
+    // of the call: `subject` as `NET_SUBJECT()` filled it, `sock` and its `sk` (the hook's caller
+    // holds a reference on the socket's file), and `address`, a kernel copy of the address (cf.
+    // `move_addr_to_kernel()`).
     let (subject, sock, addr) = unsafe {
         (
             Subject::from_raw(subject),
@@ -137,8 +138,8 @@ pub(crate) unsafe extern "C" fn landlock_rs_socket_sendmsg(
     _size: c_int,
 ) -> c_int {
     // SAFETY: Per the safety requirements, the arguments are the hook's, valid for the duration
-    // of the call: `sock` and its `sk` (the hook's caller holds a reference on the socket's
-    // file), and `msg`, whose `msg_name` is a kernel copy of the destination address (cf.
+    // of the call: `subject` as `NET_SUBJECT()` filled it, `sock` and its `sk` (the hook's caller
+    // holds a reference on the socket's file), and `msg`, whose `msg_name` is a kernel copy of the destination address (cf.
     // `copy_msghdr_from_user()`, `__sys_sendto()` and `sock_sendmsg()`).
     let (subject, sock, msg) = unsafe {
         (
@@ -156,9 +157,9 @@ pub(crate) unsafe extern "C" fn landlock_rs_socket_sendmsg(
 ///
 /// # Invariants
 ///
-/// `raw` is as `landlock_compile_net_ports()` builds it, and neither it nor the memory it points to
-/// changes during `'a`: each non-null `bits` entry points to `SET_WORDS` words; `keys` and
-/// `rights` point to `slots` entries each (or `slots` is 0).
+/// During `'a`, each non-null `bits` entry of `raw` points to `SET_WORDS` initialised words,
+/// `keys` and `rights` point to `slots` initialised entries each (or `slots` is 0), and neither
+/// `raw` nor the memory it points to changes.
 #[derive(Clone, Copy)]
 pub(crate) struct PortSets<'a> {
     raw: &'a RawPortSets,
@@ -172,8 +173,10 @@ impl<'a> PortSets<'a> {
     ///
     /// # Safety
     ///
-    /// `raw` is as `landlock_compile_net_ports()` builds it, and neither it nor the memory it
-    /// points to changes during `'a` (cf. the type invariants).
+    /// During `'a`, each non-null `bits` entry of `raw` points to `SET_WORDS` initialised words,
+    /// `keys` and `rights` point to `slots` initialised entries each (or `slots` is 0), and none
+    /// of them changes (cf. the type invariants).  `landlock_compile_net_ports()` builds such
+    /// port sets.
     unsafe fn from_raw(raw: &'a RawPortSets) -> Self {
         // INVARIANT: Per the safety requirements.
         Self { raw }
@@ -207,9 +210,8 @@ impl<'a> PortSets<'a> {
         if slots == 0 || self.raw.keys.is_null() || self.raw.rights.is_null() {
             return (&[], &[]);
         }
-        // SAFETY: `keys` and `rights` point to `slots` initialised entries each, in the
-        // allocation of `raw`, aligned for their types, which do not change during `'a` (cf. the
-        // type invariants).
+        // SAFETY: `keys` and `rights` point to `slots` initialised entries each, aligned for their
+        // types, which do not change during `'a` (cf. the type invariants).
         unsafe {
             (
                 core::slice::from_raw_parts(self.raw.keys, slots),
@@ -274,15 +276,23 @@ impl<'a> Subject<'a> {
     /// Walks the rule tree for `port` (network byte order) and `access`, which the domain
     /// handles, emitting the trace event, and returns whether the domain allows it.
     pub(crate) fn walk_port(&self, access: NetAccess, port: u16) -> bool {
-        // SAFETY: `self.raw.cred` is a valid subject by the type invariant, whose domain handles
-        // `access`.
+        // SAFETY: `self.raw.cred` is a valid Landlock credential by the type invariant.  C
+        // accepts any right: one that the domain does not handle is allowed.
         unsafe { bindings::landlock_net_walk_port(self.raw.cred, access.mask(), port) }
     }
 
-    /// Walks the rule tree for the autobind of `sk`, emitting the trace event.
+    /// Walks the rule tree for the autobind of `sk`, emitting the trace event, if it has no local
+    /// port.
     pub(crate) fn walk_autobind(&self, sk: &Sock) {
-        // SAFETY: `self.raw.cred` is a valid subject by the type invariant, and `sk` is a valid
-        // socket.
+        // `landlock_net_trace_autobind()` reads the port of an inet socket, and only inet sockets
+        // autobind: a socket read as inet here is one for good (`IPV6_ADDRFORM` only changes
+        // `AF_INET6` to `AF_INET`).
+        if !sk.is_inet() {
+            return;
+        }
+        // SAFETY: `self.raw.cred` is a valid Landlock credential by the type invariant (C allows
+        // a right that its domain does not handle), and `sk` is a valid inet socket (checked
+        // above), i.e. a `struct inet_sock`.
         unsafe { bindings::landlock_net_trace_autobind(self.raw.cred, sk.as_ptr()) };
     }
 
@@ -292,9 +302,10 @@ impl<'a> Subject<'a> {
     /// port, which the port sets compiled from it never deny, it would log nothing and return
     /// `Ok(())`, as the C hooks do.
     pub(crate) fn deny(&self, req: &NetRequest<'_>) -> Result {
-        // SAFETY: `self.raw.cred` is a valid subject whose domain handles `req`'s access, by the
-        // type invariant and the callers'.  `req.raw.sk` is a valid socket and `req.raw.address`
-        // null or valid for reads of `req.raw.addrlen` bytes, by `NetRequest`'s invariant.
+        // SAFETY: `self.raw.cred` is a valid Landlock credential by the type invariant (C allows,
+        // without logging, a right that its domain does not handle).  `req.raw.sk` is a valid
+        // socket and `req.raw.address` null or valid for reads of `req.raw.addrlen` bytes, by
+        // `NetRequest`'s invariant.
         to_result(unsafe { bindings::landlock_net_deny_port(self.raw.cred, &req.raw) })
     }
 }
@@ -316,7 +327,10 @@ impl<'a> NetRequest<'a> {
     /// `socket_family`, to the address `addr`.
     ///
     /// The C side reads the address (for the trace event) as `addrlen` bytes: it is given the
-    /// readable bytes of `addr` only, and a null address if there are none.
+    /// readable bytes of `addr` only, i.e. the length given to the hook unless it is larger than
+    /// `sizeof(struct sockaddr_storage)` (which only in-kernel callers can give).  A parsed
+    /// request always has readable bytes (at least a `struct sockaddr_in`); the null address is
+    /// a fallback, which the C side reports with a warning.
     pub(crate) fn new(
         sk: &'a Sock,
         addr: SockAddrRef<'a>,
@@ -361,7 +375,7 @@ impl<'a> TestPortSets<'a> {
     /// [`NetAccess::bit()`]), the table `keys` and `rights` (as many slots as the shorter of
     /// them), and the rights allowing port 0.
     pub(crate) fn new(
-        handled: u32,
+        handled: u8,
         bits: [Option<&'a [u64; SET_WORDS]>; NUM_ACCESS],
         keys: &'a [u16],
         rights: &'a [u8],
@@ -374,7 +388,7 @@ impl<'a> TestPortSets<'a> {
                 keys: keys.as_ptr(),
                 rights: rights.as_ptr(),
                 slots: u32::try_from(slots).unwrap_or(0),
-                handled: u8::try_from(handled).unwrap_or(u8::MAX),
+                handled,
                 port0,
             },
             _data: PhantomData,
@@ -395,7 +409,7 @@ impl<'a> TestPortSets<'a> {
 /// port to check, described by the fields) or an error code.
 #[cfg(CONFIG_SECURITY_LANDLOCK_KUNIT_TEST)]
 pub(crate) fn c_parse(
-    addr: &[u8; SOCKADDR_STORAGE_SIZE],
+    addr: &[u8; kernel::net::socket::SOCKADDR_STORAGE_SIZE],
     addrlen: c_int,
     sock_family: u16,
     op: Operation,

@@ -7,7 +7,10 @@ use super::*;
 #[kunit_tests(landlock_net_rust)]
 mod tests {
     use super::*;
-    use kernel::{init::InPlaceInit, net::socket::family::AF_UNIX};
+    use kernel::{
+        init::InPlaceInit,
+        net::socket::{family::AF_UNIX, SOCKADDR_STORAGE_SIZE},
+    };
 
     /// Not an address family.
     const AF_BOGUS: u16 = 0xffff;
@@ -865,7 +868,7 @@ mod tests {
         sets_bits[NetAccess::BindUdp.bit()] = Some(&bits[0]);
         sets_bits[NetAccess::ConnectTcp.bit()] = Some(&bits[1]);
         let test_sets = TestPortSets::new(
-            NetAccess::BindUdp.mask() | NetAccess::ConnectTcp.mask(),
+            (NetAccess::BindUdp.mask() | NetAccess::ConnectTcp.mask()) as u8,
             sets_bits,
             &[],
             &[],
@@ -931,7 +934,7 @@ mod tests {
             rights[i] = r;
         }
         let test_sets = TestPortSets::new(
-            u32::from(bind_udp | send_udp | connect_tcp),
+            bind_udp | send_udp | connect_tcp,
             [None; NUM_ACCESS],
             &keys,
             &rights,
@@ -961,7 +964,7 @@ mod tests {
         let full_keys = [1u16, 2, 3];
         let full_rights = [bind_udp; 3];
         let test_sets = TestPortSets::new(
-            u32::from(bind_udp),
+            bind_udp,
             [None; NUM_ACCESS],
             &full_keys,
             &full_rights,
@@ -1002,8 +1005,8 @@ mod tests {
                 (Ok(Decision::Allow), 0) => true,
                 (Ok(Decision::Check(req)), 1) => {
                     checks += 1;
-                    // The fields that the C side fills from the address, as `c_request()`
-                    // fills them from the Rust request.
+                    // The fields that the C side fills from the address, as
+                    // `c_request_fields()` fills them from the Rust request.
                     c_req == c_request_fields(access, req)
                 }
                 _ => false,
