@@ -139,8 +139,9 @@ pub(crate) unsafe extern "C" fn landlock_rs_socket_sendmsg(
 ) -> c_int {
     // SAFETY: Per the safety requirements, the arguments are the hook's, valid for the duration
     // of the call: `subject` as `NET_SUBJECT()` filled it, `sock` and its `sk` (the hook's caller
-    // holds a reference on the socket's file), and `msg`, whose `msg_name` is a kernel copy of the destination address (cf.
-    // `copy_msghdr_from_user()`, `__sys_sendto()` and `sock_sendmsg()`).
+    // holds a reference on the socket's file), and `msg`, whose `msg_name` is a kernel copy of
+    // the destination address (cf. `copy_msghdr_from_user()`, `__sys_sendto()` and
+    // `sock_sendmsg()`).
     let (subject, sock, msg) = unsafe {
         (
             Subject::from_raw(subject),
