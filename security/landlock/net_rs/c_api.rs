@@ -284,6 +284,7 @@ impl<'a> Subject<'a> {
 
     /// Walks the rule tree for the autobind of `sk`, emitting the trace event, if it has no local
     /// port.
+    #[inline(never)]
     pub(crate) fn walk_autobind(&self, sk: &Sock) {
         // `landlock_net_trace_autobind()` reads the port of an inet socket, and only inet sockets
         // autobind: a socket read as inet here is one for good (`IPV6_ADDRFORM` only changes

@@ -81,6 +81,7 @@ impl Subject<'_> {
     }
 
     /// Emits the trace event of an autobind check of `sk` allowed by port 0, if it is enabled.
+    #[inline(always)]
     pub(crate) fn trace_autobind(&self, sk: &Sock) {
         if self.tracing() {
             self.walk_autobind(sk);
