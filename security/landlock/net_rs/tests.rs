@@ -963,13 +963,8 @@ mod tests {
         // A full table (never built by C): a missing port ends the probe, denied.
         let full_keys = [1u16, 2, 3];
         let full_rights = [bind_udp; 3];
-        let test_sets = TestPortSets::new(
-            bind_udp,
-            [None; NUM_ACCESS],
-            &full_keys,
-            &full_rights,
-            0,
-        );
+        let test_sets =
+            TestPortSets::new(bind_udp, [None; NUM_ACCESS], &full_keys, &full_rights, 0);
         let sets = test_sets.sets();
         for port in 1..=3 {
             assert!(sets.allows(NetAccess::BindUdp, port));
