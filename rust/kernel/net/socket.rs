@@ -19,12 +19,9 @@ use crate::{
 };
 
 /// Size of `struct sockaddr_storage`, the largest socket address the kernel copies from user
-/// space (see `move_addr_to_kernel()` and `copy_msghdr_from_user()`).
-pub const SOCKADDR_STORAGE_SIZE: usize = 128;
-
-crate::static_assert!(
-    core::mem::size_of::<bindings::__kernel_sockaddr_storage>() == SOCKADDR_STORAGE_SIZE
-);
+/// space (see `move_addr_to_kernel()` and `copy_msghdr_from_user()`): 128 bytes.
+pub const SOCKADDR_STORAGE_SIZE: usize =
+    core::mem::size_of::<bindings::__kernel_sockaddr_storage>();
 
 /// Address families (`AF_*`), as the `sa_family_t` values that [`Sock::family()`] and
 /// [`SockAddrRef::family()`] return.

@@ -233,7 +233,7 @@ impl<'a> PortSets<'a> {
 /// long-lived as the domain, which the credentials reference).
 pub(crate) struct Subject<'a> {
     raw: &'a bindings::landlock_net_rs_subject,
-    ports: &'a RawPortSets,
+    sets: PortSets<'a>,
 }
 
 impl<'a> Subject<'a> {
@@ -252,19 +252,18 @@ impl<'a> Subject<'a> {
     unsafe fn from_raw(raw: *const bindings::landlock_net_rs_subject) -> Self {
         // SAFETY: Per the safety requirements, `raw` is valid for reads for `'a`.
         let raw = unsafe { &*raw };
-        // SAFETY: Per the safety requirements, `raw.ports` is a valid, immutable
-        // `struct landlock_net_ports` for `'a`.
-        let ports = unsafe { &*raw.ports };
+        // SAFETY: Per the safety requirements, `raw.ports` points to port sets as
+        // `landlock_compile_net_ports()` built them, which, with the memory they point to, are
+        // valid and do not change during `'a`: what `PortSets::from_raw()` requires.
+        let sets = unsafe { PortSets::from_raw(&*raw.ports) };
         // INVARIANT: Per the safety requirements.
-        Self { raw, ports }
+        Self { raw, sets }
     }
 
     /// Returns the domain's port sets.
     #[inline(always)]
     pub(crate) fn sets(&self) -> PortSets<'a> {
-        // SAFETY: `self.ports` was built by `landlock_compile_net_ports()` and is as immutable and
-        // long-lived as the domain, which outlives `'a` (cf. the type invariant).
-        unsafe { PortSets::from_raw(self.ports) }
+        self.sets
     }
 
     /// Returns whether the `check_rule_net_port` trace event is enabled: the hooks then also walk
