@@ -832,7 +832,7 @@ static void test_compile_enomem(struct kunit *const test)
 	mutex_lock(&ruleset->lock);
 	child = landlock_merge_ruleset(few, ruleset);
 	mutex_unlock(&ruleset->lock);
-	KUNIT_EXPECT_EQ(test, PTR_ERR(child), -ENOMEM);
+	KUNIT_EXPECT_PTR_EQ(test, child, ERR_PTR(-ENOMEM));
 
 	/* The table; the header, then each of the 4 bitmaps; and the buffer. */
 	KUNIT_EXPECT_EQ(test, check_enomem(test, few, FORM_TABLE), 1);

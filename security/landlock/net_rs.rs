@@ -20,9 +20,9 @@
 //! A send without a destination, most datagrams' path, only needs the autobind check of
 //! [`check_autobind_udp_socket()`]: a socket bound explicitly to a port (`SOCK_BINDPORT_LOCK`)
 //! and a domain that allows any autobind need no more; an autobound socket, by a domain that does
-//! not allow port 0, has its port (`inet_sport`) read, and only an unbound one is checked as a
-//! bind to port 0.  None of these reads takes the socket lock (see `Sock::local_port()` for why
-//! `inet_sport` needs none).
+//! not allow port 0, has its port (`inet_num` and `inet_sport`) read, and only an unbound one is
+//! checked as a bind to port 0.  None of these reads takes the socket lock (see
+//! `Sock::has_port()` for why they need none).
 //!
 //! # Threat model
 //!
@@ -37,9 +37,9 @@
 //! socket read as IPv4 as an IPv6 one), and the hooks never write to their arguments.
 //!
 //! The autobind check has a window that the socket lock would not close either: it reads the
-//! local port, and the stack autobinds later; a sandboxed sibling's `connect(AF_UNSPEC)` in
+//! local port, and the stack autobinds later; a sibling's `connect(AF_UNSPEC)` that starts in
 //! between releases an autobound port (`__udp_disconnect()`), and the send then autobinds again
-//! without a second check.  Only a port the socket already had, that the domain allowed or that
+//! without a second check (a disconnection already in progress when the port is read is seen).  Only a port the socket already had, that the domain allowed or that
 //! predates the sandbox, can be given back, and the new ephemeral port is chosen by the kernel.
 //! `sendfile(2)` of a file shorter than asked has the same window: it ends in
 //! `sock_splice_eof()`, whose `inet_send_prepare()` autobinds with no hook at all
@@ -56,7 +56,6 @@ use kernel::{
     net::socket::{
         inet_addr,
         ip_proto::{
-            IPPROTO_MPTCP,
             IPPROTO_TCP,
             IPPROTO_UDP, //
         },
@@ -96,17 +95,16 @@ use check::*;
 
 /// Returns the kind of `sk`, or `None` if Landlock does not restrict it.
 ///
-/// MPTCP sockets are restricted as TCP ones: MPTCP falls back to plain TCP on the wire, so
-/// leaving them out would let any sandbox bypass the TCP rights.  SCTP sockets are not restricted
-/// (no right covers them).
+/// Only TCP and UDP sockets are restricted: other inet stream sockets (MPTCP, SMC, SCTP) are not
+/// (Landlock erratum 1).
 #[inline(always)]
 fn sock_kind(sk: &Sock) -> Option<SockKind> {
-    // As the C `sk_is_tcp()` (or MPTCP) and `sk_is_udp()`, with one read of the family.
+    // As the C `sk_is_tcp()` and `sk_is_udp()`, with one read of the family.
     if !sk.is_inet() {
         return None;
     }
     match (sk.sk_type(), sk.protocol()) {
-        (SOCK_STREAM, IPPROTO_TCP | IPPROTO_MPTCP) => Some(SockKind::Tcp),
+        (SOCK_STREAM, IPPROTO_TCP) => Some(SockKind::Tcp),
         (SOCK_DGRAM, IPPROTO_UDP) => Some(SockKind::Udp),
         _ => None,
     }

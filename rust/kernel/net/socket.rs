@@ -68,8 +68,6 @@ pub mod ip_proto {
     pub const IPPROTO_TCP: u16 = u32_into_u16::<{ bindings::IPPROTO_TCP }>();
     /// UDP.
     pub const IPPROTO_UDP: u16 = u32_into_u16::<{ bindings::IPPROTO_UDP }>();
-    /// Multipath TCP.
-    pub const IPPROTO_MPTCP: u16 = u32_into_u16::<{ bindings::IPPROTO_MPTCP }>();
 }
 
 /// Message flags (`MSG_*`), as the values that [`MsgHdr::flags()`] returns.
@@ -217,35 +215,50 @@ impl Sock {
         u32::from(userlocks) & bindings::SOCK_BINDPORT_LOCK != 0
     }
 
-    /// Returns the local port of an inet socket (`inet_sport`, network byte order), or 0 if it
-    /// has none or is not an inet socket, read without the socket lock.
+    /// Returns whether an inet socket has a local port, read without the socket lock; `false` for
+    /// other sockets.
     ///
-    /// The inet stacks set `inet_sport` under the socket lock once a port is bound
-    /// (`inet_autobind()`, `__inet_bind()`, `__inet6_bind()`), after every failure point, and a
-    /// UDP disconnection that releases the port clears it: unlike `inet_num`, which
-    /// `udp_lib_get_port()` sets before a reuseport bind that may fail (and then reverts), it
-    /// never holds a port that the socket does not get.  A concurrent bind or disconnection may
-    /// make it read stale.
+    /// Neither `inet_num` nor `inet_sport` says it alone: `udp_lib_get_port()` sets `inet_num`
+    /// before a reuseport bind that may still fail (and then resets it), the stacks set
+    /// `inet_sport` only once the port is bound (`inet_autobind()`, `__inet_bind()`,
+    /// `__inet6_bind()`), and a UDP disconnection (`__udp_disconnect()`) clears `inet_num` before
+    /// `inet_sport`.  The socket has a port when both say so, `inet_num` read first with acquire
+    /// ordering: then no disconnection had cleared `inet_num` when it was read (a disconnection in
+    /// progress is seen), and the port was really bound, as a read of `inet_num` under the socket
+    /// lock would have said.  A concurrent bind may make it read `false`, and a disconnection that
+    /// starts after the first read may release the port before the caller acts, as after a read
+    /// under the lock.
     #[cfg(CONFIG_INET)]
     #[inline]
-    pub fn local_port(&self) -> u16 {
+    pub fn has_port(&self) -> bool {
+        use crate::sync::atomic::{atomic_load, Acquire, Relaxed};
+
         // Every `AF_INET` or `AF_INET6` socket is allocated as a `struct inet_sock` (or as a
         // structure that begins with one, e.g. `struct udp_sock`, or SMC's union), and a socket
         // never changes to another family than these two.
         if !self.is_inet() {
-            return 0;
+            return false;
         }
-        let inet = self.as_ptr().cast::<bindings::inet_sock>();
-        // This `read_volatile` is intended to correspond to a READ_ONCE call: the port is written
-        // with plain stores under the socket lock, which this reader does not hold, so the read
-        // races with them exactly as the C `READ_ONCE()` of a lockless reader does.
-        //
+        let sk = self.as_ptr().cast_mut();
+        let inet = sk.cast::<bindings::inet_sock>();
         // SAFETY: `self` is a valid inet socket (checked above), whose `struct sock` is the first
-        // member of a `struct inet_sock`, so the field pointer is valid and aligned for a read of
-        // a `u16`, and every value of it is a valid `u16`.
-        //
-        // FIXME(read_once): Replace with `read_once` when available on the Rust side.
-        unsafe { (&raw const (*inet).inet_sport).read_volatile() }
+        // member of a `struct inet_sock`, so both field pointers (`inet_num` is the C macro for
+        // `sk.__sk_common.skc_num`) are valid and aligned for a read of a `u16`, which an `i16`
+        // shares.  The stacks write both fields with plain stores under the socket lock, which
+        // this reader does not hold: these loads race with them exactly as the C
+        // `smp_load_acquire()` and `READ_ONCE()` of a lockless reader do (such writes count as
+        // atomic where KCSAN assumes plain writes to be, see `kernel::sync::atomic`).
+        let (num, sport) = unsafe {
+            (
+                atomic_load(
+                    (&raw mut (*sk).__sk_common.__bindgen_anon_3.__bindgen_anon_1.skc_num)
+                        .cast::<i16>(),
+                    Acquire,
+                ),
+                atomic_load((&raw mut (*inet).inet_sport).cast::<i16>(), Relaxed),
+            )
+        };
+        num != 0 && sport != 0
     }
 }
 
@@ -287,14 +300,14 @@ impl Sock {
 ///     let socket = unsafe { Socket::from_raw(sock) };
 ///     let sk = socket.sk();
 ///     let kind = (sk.family(), sk.is_inet(), sk.sk_type(), sk.protocol());
-///     (kind, sk.bindport_locked(), sk.local_port())
+///     (kind, sk.bindport_locked(), sk.has_port())
 /// };
 /// // Released before the assertions, which end the example early if they fail.
 /// // SAFETY: `sock` was created above, and no view of it is left.
 /// unsafe { bindings::sock_release(sock) };
 ///
 /// // Neither bound nor autobound yet: no `SOCK_BINDPORT_LOCK` and no local port.
-/// assert_eq!(seen, ((AF_INET, true, SOCK_DGRAM, IPPROTO_UDP), false, 0));
+/// assert_eq!(seen, ((AF_INET, true, SOCK_DGRAM, IPPROTO_UDP), false, false));
 /// # }
 /// ```
 ///

@@ -25,17 +25,6 @@
  * the other family on an allowed port gets the stack's own answer
  * (``EAFNOSUPPORT`` or ``EINVAL``) instead of Landlock's ``EINVAL``.
  *
- * The same kernels also apply %LANDLOCK_ACCESS_NET_BIND_TCP and
- * %LANDLOCK_ACCESS_NET_CONNECT_TCP to MPTCP sockets (``IPPROTO_MPTCP``), which
- * fall back to plain TCP on the wire: erratum 1 took them out of these rights
- * with SMC and SCTP, which let any sandbox bypass its TCP policy with
- * ``socket(..., IPPROTO_MPTCP)``.  This part of erratum 1 is thus reverted for
- * MPTCP only.  SMC (whose connections start as TCP ones) and SCTP sockets stay
- * unrestricted, as in erratum 1: a gap that this erratum does not close.  The
- * subflows that an MPTCP socket creates are kernel sockets.  This makes
- * restrictions stricter, not looser: programs that rely on MPTCP under a TCP
- * policy now need rules for the ports they use.
- *
  * Last, kernel sockets (e.g. those of an NFS mount over UDP, which the kernel
  * uses on behalf of the task whose system call needs them) are no longer
  * checked against the calling task's domain.

@@ -246,10 +246,11 @@ pub(crate) fn check_autobind_udp_socket(subject: &Subject<'_>, sk: &Sock) -> Res
         return Ok(());
     }
 
-    // A socket that has a port (autobound) cannot autobind either: one more load, without the
-    // socket lock (see `Sock::local_port()`).  A disconnection may release that port before the
-    // stack reads it, the window documented above, which the socket lock would not close.
-    if sk.local_port() != 0 {
+    // A socket that has a port (autobound) cannot autobind either: two more loads, without the
+    // socket lock, that see a disconnection in progress as the lock would (see
+    // `Sock::has_port()`).  A disconnection that starts after them may still release the port
+    // before the stack autobinds, a window that the socket lock does not close either.
+    if sk.has_port() {
         return Ok(());
     }
     check_autobind_port0(subject, sk)
