@@ -4,7 +4,8 @@
 # Called by "make bisect" (ws/series.sh --bisect) with the worktree of the
 # exported series: every commit, in the default and the norust
 # configurations, must build and boot with its Landlock KUnit suites and
-# base_test passing; the last one runs every Landlock test.
+# base_test passing; the last commit of each series ($SERIES_TIPS, from
+# ws/series.sh) and the last one run every Landlock test of their tree.
 #
 #   ws/bisect.sh WORKTREE
 #
@@ -54,7 +55,23 @@ for c in $commits; do
 			continue
 		fi
 		tests=base_test
-		[ "$c" = "$last" ] && tests=
+		case " $last ${SERIES_TIPS:-} " in
+		*" $c "*)
+			# The last commit of a series: every Landlock test, as
+			# that commit's tree has them.
+			tests=
+			rm -rf "$B/kselftest"
+			{ make -C "$wt" O="$B" -s headers_install &&
+				make -C "$wt/tools/testing/selftests/landlock" -s -j"$JOBS" \
+					OUTPUT="$B/kselftest" KHDR_INCLUDES="-isystem $B/usr/include" \
+					LDFLAGS=-static all &&
+				"$repo/ws/initramfs.sh" "$B" "$wt"; } >>"$out.build.log" 2>&1 || {
+				log "$n $cfg: the kselftests do not build: $s"
+				failed=$((failed + 1))
+				continue
+			}
+			;;
+		esac
 		rm -rf "$out.run"
 		VARIANT=$variant BUILD_DIR=$B RUN_DIR=$out.run LL_TESTS=$tests \
 			"$repo/ws/vm.sh" ours check >/dev/null 2>&1 || true

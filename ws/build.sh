@@ -57,7 +57,10 @@ if [ ! -f "$B/.config" ] || [ "$(cat "$B/.config.stamp" 2>/dev/null)" != "$stamp
 		case "$line" in
 		*=n) grep -qxF "# ${line%=n} is not set" "$B/.config" ||
 			! grep -q "^${line%=n}=" "$B/.config" || echo "  $line" ;;
-		*) grep -qxF "$line" "$B/.config" || echo "  $line" ;;
+		*) grep -qxF "$line" "$B/.config" ||
+			# An option of our series that the stock base lacks.
+			{ sym=${line%%=*} && [ "$kind" = stock ] && ! grep -rqx "config ${sym#CONFIG_}" \
+				--include='Kconfig*' "$src/security"; } || echo "  $line" ;;
 		esac
 	done)
 	[ -z "$dropped" ] ||

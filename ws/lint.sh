@@ -60,7 +60,7 @@ mapfile -t newc < <(cd "$repo" && git ls-files '*.c' '*.h' | grep -v '^ws/')
 "$repo/ws/series.sh" --check "$tmp/series" 2>"$tmp/series.log" ||
 	{ cat "$tmp/series.log"; log "series: FAIL (ws/series.sh --check)"; fail=1; }
 {
-	for p in "$tmp"/series/*.patch; do
+	for p in "$tmp"/series/*/*.patch; do
 		case "$p" in *-0000-cover-letter.patch) continue ;; esac
 		"$src/scripts/checkpatch.pl" "${cp_opts[@]}" "$p"
 	done

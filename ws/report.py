@@ -40,22 +40,32 @@ def parse(kunit_parser, lines):
 
 
 # The socket family that ausearch -i must print for each record of
-# ws/guest/audit_records_test.c, in its order.
-AUSEARCH_FAMILIES = ['inet', 'inet6', 'unix']
+# ws/guest/audit_records_test.c, in its order, and what else the
+# interpreted record must hold (the dedicated blocker of an AF_UNSPEC
+# destination on an IPv6 socket; the IPv4 destination on a dual-stack
+# one).
+AUSEARCH_RECORDS = [
+    ('inet', ''),
+    ('inet6', ''),
+    ('unix', ''),
+    ('inet6', ' blockers=net.connect_send_udp_unspec '),
+    ('inet6', ' blockers=net.connect_send_udp daddr=127.0.0.1 '),
+]
 
 
 def check_ausearch(lines, totals, problems, rows):
     """Feed the captured records to ausearch -i; account one case per
-    record: its interpreted "fam" must be the expected family, and no
-    "family" field (auparse reads it as a netfilter protocol)."""
+    record: its interpreted "fam" must be the expected family, with the
+    expected blocker or address, and no "family" field (auparse reads it
+    as a netfilter protocol)."""
     import subprocess
     import tempfile
     records = [l.split('@@LL-RECORD ', 1)[1] for l in lines
                if '@@LL-RECORD ' in l]
     p = f = 0
-    if len(records) != len(AUSEARCH_FAMILIES):
+    if len(records) != len(AUSEARCH_RECORDS):
         problems.append(f'  FAIL: ausearch: {len(records)} record(s) '
-                        f'captured, {len(AUSEARCH_FAMILIES)} expected')
+                        f'captured, {len(AUSEARCH_RECORDS)} expected')
         f += 1
     with tempfile.NamedTemporaryFile('w', suffix='.log') as log:
         log.write(''.join(r + '\n' for r in records))
@@ -68,10 +78,10 @@ def check_ausearch(lines, totals, problems, rows):
         except FileNotFoundError:
             problems.append('  FAIL: ausearch: not installed (auditd)')
             interpreted = []
-    for i, fam in enumerate(AUSEARCH_FAMILIES[:len(records)]):
+    for i, (fam, holds) in enumerate(AUSEARCH_RECORDS[:len(records)]):
         line = interpreted[i] if i < len(interpreted) else ''
         got = re.findall(r' fam=(\S+)', line)
-        if got == [fam] and ' family=' not in line:
+        if got == [fam] and holds in line and ' family=' not in line:
             p += 1
         else:
             f += 1

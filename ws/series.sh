@@ -3,7 +3,7 @@
 #
 # make series: export this repository as a git format-patch series against
 # the base, one commit per series/NN-*.msg (see ws/patches.sh), with the
-# cover letter of series/cover-letter.txt.
+# cover letters of series/cover-N-NAME.txt (three series).
 #
 #   ws/series.sh [OUT]       write OUT (default out/series), signed off by
 #                            git's user.name and user.email (as "git
@@ -93,44 +93,67 @@ if [ "$series_tree" != "$ours_tree" ]; then
 fi
 
 # ------------------------------------------------------- format-patch
-cover_text=$repo/series/cover-letter.txt
-prefix=$(sed -n 's/^Subject-Prefix: *//p' "$cover_text")
-version=$(sed -n 's/^Version: *//p' "$cover_text")
-[ -n "$prefix" ] && [ -n "$version" ] || die "$cover_text: no Subject-Prefix: or Version: header"
-# To: the maintainers of what the series touches, Cc: the reviewers and
-# lists, as scripts/get_maintainer.pl says; then the Cc trailers.
+# Three series, each applying on the one before: series/cover-N-NAME.txt
+# is the cover letter of series N (out/N-NAME/), whose "Ends-with:" header
+# names the subject of its last commit (the last series ends with the
+# last commit).  Each has its own Subject-Prefix: and Version:, its own
+# To/Cc (scripts/get_maintainer.pl on its patches, then the Cc trailers
+# of its commits), and the base-commit: and prerequisite-patch-id:
+# trailers of "git format-patch --base".
 tmpd=$(mktemp -d)
 trap 'rm -rf "$tmpd"' EXIT
-g format-patch -q -o "$tmpd" base..HEAD
-(cd "$wt" && ./scripts/get_maintainer.pl --no-git --no-git-fallback --rolestats \
-	"$tmpd"/*.patch) >"$tmpd/maintainers"
-to=() cc=()
-while IFS= read -r line; do
-	addr=${line% (*}
-	case "$line" in
-	*"(maintainer:"*) to+=(--to="$addr") ;;
-	*) cc+=(--cc="$addr") ;;
-	esac
-done <"$tmpd/maintainers"
-while IFS= read -r addr; do
-	cc+=(--cc="$addr")
-done < <(sed -n 's/^Cc: *//p' "$repo"/series/[0-9]*.msg | sort -u)
-# Each address once, in To if it is there.
-mapfile -t cc < <(printf '%s\n' "${cc[@]}" | awk -v to="$(printf '%s\n' "${to[@]}")" '
-	BEGIN { n = split(to, t, "\n"); for (i = 1; i <= n; i++) { a = t[i]; sub(/.*</, "", a); sub(/>.*/, "", a); sub(/^--to=/, "", a); seen[tolower(a)] = 1 } }
-	{ a = $0; sub(/^--cc=/, "", a); if (a ~ /</) { sub(/.*</, "", a); sub(/>.*/, "", a) } a = tolower(a); if (!seen[a]++) print }')
-
 rm -rf "$out"
 mkdir -p "$out"
-g format-patch -q --cover-letter --subject-prefix="$prefix" -v "$version" \
-	--thread=shallow "${to[@]}" "${cc[@]}" -o "$out" base..HEAD
-cover=$(ls "$out"/*0000-cover-letter.patch)
-python3 - "$cover" "$cover_text" "$repo/BENCH.md" <<'EOF'
+covers=("$repo"/series/cover-[0-9]-*.txt)
+[ -f "${covers[0]}" ] || die "no series/cover-N-NAME.txt"
+prev=base tips=()
+for cover_text in "${covers[@]}"; do
+	sname=$(basename "$cover_text" .txt)
+	sname=${sname#cover-}
+	prefix=$(sed -n '1,/^$/s/^Subject-Prefix: *//p' "$cover_text")
+	version=$(sed -n '1,/^$/s/^Version: *//p' "$cover_text")
+	ends=$(sed -n '1,/^$/s/^Ends-with: *//p' "$cover_text")
+	[ -n "$prefix" ] && [ -n "$version" ] || die "$cover_text: no Subject-Prefix: or Version: header"
+	if [ -n "$ends" ]; then
+		end=$(g log --reverse --format='%H %s' "$prev..HEAD" |
+			awk -v s="$ends" 'substr($0, 42) == s { print $1; exit }')
+		[ -n "$end" ] || die "$cover_text: no commit \"$ends\" after $(g log -1 --format=%s "$prev")"
+	else
+		end=$(g rev-parse HEAD)
+	fi
+	[ "$cover_text" != "${covers[-1]}" ] || [ "$end" = "$(g rev-parse HEAD)" ] ||
+		die "$cover_text: the last series must end with the last commit"
+	# To: the maintainers of what the series touches, Cc: the reviewers
+	# and lists, as scripts/get_maintainer.pl says; then the Cc trailers.
+	rm -f "$tmpd"/*.patch
+	g format-patch -q -o "$tmpd" "$prev..$end"
+	(cd "$wt" && ./scripts/get_maintainer.pl --no-git --no-git-fallback --no-fixes --rolestats \
+		"$tmpd"/*.patch) >"$tmpd/maintainers"
+	to=() cc=()
+	while IFS= read -r line; do
+		addr=${line%% (*}
+		case "$line" in
+		*"(maintainer:"*) to+=(--to="$addr") ;;
+		*) cc+=(--cc="$addr") ;;
+		esac
+	done <"$tmpd/maintainers"
+	while IFS= read -r addr; do
+		cc+=(--cc="$addr")
+	done < <(g log --format=%b "$prev..$end" | sed -n 's/^Cc: *//p' | sort -u)
+	# Each address once, in To if it is there.
+	mapfile -t cc < <(printf '%s\n' "${cc[@]}" | awk -v to="$(printf '%s\n' "${to[@]}")" '
+		BEGIN { n = split(to, t, "\n"); for (i = 1; i <= n; i++) { a = t[i]; sub(/.*</, "", a); sub(/>.*/, "", a); sub(/^--to=/, "", a); seen[tolower(a)] = 1 } }
+		{ a = $0; sub(/^--cc=/, "", a); if (a ~ /</) { sub(/.*</, "", a); sub(/>.*/, "", a) } a = tolower(a); if (!seen[a]++) print }')
+
+	g format-patch -q --cover-letter --subject-prefix="$prefix" -v "$version" \
+		--thread=shallow --base=base "${to[@]}" "${cc[@]}" -o "$out/$sname" "$prev..$end"
+	cover=$(ls "$out/$sname"/*0000-cover-letter.patch)
+	python3 - "$cover" "$cover_text" "$repo/BENCH.md" <<'EOF'
 import sys
 cover, text, bench = sys.argv[1:4]
 c = open(cover).read()
 t = open(text).read()
-# Headers of cover-letter.txt (Subject-Prefix:, Version:) up to a blank line.
+# Headers of the cover letter text (Subject-Prefix:, ...) up to a blank line.
 t = t.split('\n\n', 1)[1]
 b = open(bench).read()
 table = b.split('```')[1].strip('\n') if '```' in b else ''
@@ -140,19 +163,25 @@ c = c.replace('*** SUBJECT HERE ***', subject.strip())
 c = c.replace('*** BLURB HERE ***', body.strip())
 open(cover, 'w').write(c)
 EOF
+	log "$sname: $(g rev-list --count "$prev..$end") patches in $out/$sname"
+	prev=$end
+	tips+=("$end")
+done
 
 # git am onto a pristine base must reproduce the tested tree.
 chk=$WORK/series-am
 git -C "$src" worktree remove -f "$chk" 2>/dev/null || rm -rf "$chk"
 git -C "$src" worktree add -q --detach "$chk" base
-git -C "$chk" -c user.name=am -c user.email=am@localhost am -q \
-	$(ls "$out"/*.patch | grep -v 0000-cover-letter) || die "git am of the series failed"
+for d in "$out"/*/; do
+	git -C "$chk" -c user.name=am -c user.email=am@localhost am -q \
+		$(ls "$d"*.patch | grep -v 0000-cover-letter) || die "git am of $d failed"
+done
 [ "$(git -C "$chk" rev-parse 'HEAD^{tree}')" = "$ours_tree" ] ||
 	die "git am of the series does not give the tested tree"
-log "$(ls "$out" | wc -l) files in $out; git am onto the base gives the tested tree ($ours_tree)"
+log "$(ls "$out"/*/*.patch | wc -l) files in $out; git am of its series in order onto the base gives the tested tree ($ours_tree)"
 git -C "$src" worktree remove -f "$chk"
 
 if [ $mode = bisect ]; then
-	"$repo/ws/bisect.sh" "$wt"
+	SERIES_TIPS="${tips[*]}" "$repo/ws/bisect.sh" "$wt"
 fi
 git -C "$src" worktree remove -f "$wt"

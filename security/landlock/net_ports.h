@@ -94,7 +94,7 @@ bool landlock_net_walk_port(const struct landlock_cred_security *subject,
 			    u32 access, __be16 port);
 
 void landlock_net_trace_autobind(const struct landlock_cred_security *subject,
-				 const struct sock *sk);
+				 struct sock *sk);
 
 /* Returns whether @ports' domain restricts @access (one right). */
 static inline bool

@@ -20,9 +20,8 @@
 //! A send without a destination, most datagrams' path, only needs the autobind check of
 //! [`check_autobind_udp_socket()`]: a socket bound explicitly to a port (`SOCK_BINDPORT_LOCK`)
 //! and a domain that allows any autobind need no more; an autobound socket, by a domain that does
-//! not allow port 0, has its port (`inet_num` and `inet_sport`) read, and only an unbound one is
-//! checked as a bind to port 0.  None of these reads takes the socket lock (see
-//! `Sock::has_port()` for why they need none).
+//! not allow port 0, has its port (`inet_num`) read under the socket lock, as the C hooks do, and
+//! only an unbound one is checked as a bind to port 0.
 //!
 //! # Threat model
 //!
@@ -39,7 +38,7 @@
 //! The autobind check has a window that the socket lock would not close either: it reads the
 //! local port, and the stack autobinds later; a sibling's `connect(AF_UNSPEC)` that starts in
 //! between releases an autobound port (`__udp_disconnect()`), and the send then autobinds again
-//! without a second check (a disconnection already in progress when the port is read is seen).  Only a port the socket already had, that the domain allowed or that
+//! without a second check (a disconnection in progress when the port is read is seen).  Only a port the socket already had, that the domain allowed or that
 //! predates the sandbox, can be given back, and the new ephemeral port is chosen by the kernel.
 //! `sendfile(2)` of a file shorter than asked has the same window: it ends in
 //! `sock_splice_eof()`, whose `inet_send_prepare()` autobinds with no hook at all

@@ -2,13 +2,16 @@
 /*
  * Landlock's audit records, as the audit tools read them
  *
- * A sandboxed child is denied a UDP bind on an IPv4 and on an IPv6 socket,
- * and a connection to an abstract UNIX socket out of its scope.  Each
- * denial's AUDIT_LANDLOCK_ACCESS record is printed as a "# @@LL-RECORD "
- * line, in the format of audit.log; the host (ws/report.py) feeds these
- * lines to "ausearch -i" (auparse) and checks the socket family it prints
- * for each: inet, inet6 and unix.  The test itself checks that each record
- * ends with the family Landlock logs.
+ * A sandboxed child is denied a UDP bind on an IPv4 and on an IPv6 socket, a
+ * connection to an abstract UNIX socket out of its scope, a datagram to an
+ * AF_UNSPEC destination on an IPv6 socket (with its own blocker), and one to
+ * an AF_INET destination on a dual-stack IPv6 socket.  Each denial's
+ * AUDIT_LANDLOCK_ACCESS record is printed as a "# @@LL-RECORD " line, in the
+ * format of audit.log; the host (ws/report.py) feeds these lines to
+ * "ausearch -i" (auparse) and checks the socket family it prints for each
+ * (inet, inet6, unix, inet6, inet6), and the blocker and address of the last
+ * two.  The test itself checks that each record ends with the socket's family
+ * as Landlock logs it.
  *
  * Not a Landlock kselftest: a check of the records against the audit
  * userspace, run by the project's guest beside them.
@@ -92,6 +95,29 @@ static int bind_denied(const int family)
 		return !(bind(fd, (struct sockaddr *)&in, sizeof(in)) &&
 			 errno == EACCES);
 	return !(bind(fd, (struct sockaddr *)&in6, sizeof(in6)) &&
+		 errno == EACCES);
+}
+
+/*
+ * In a sandboxed child: a datagram to port 4000 of 127.0.0.1, denied, on an
+ * IPv6 socket, as an AF_UNSPEC destination (@family), or as an AF_INET one on
+ * a dual-stack socket.
+ */
+static int send_denied_on_inet6(const int family)
+{
+	struct sockaddr_in in = {
+		.sin_family = family,
+		.sin_port = htons(4000),
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	};
+	const int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	const int off = 0;
+
+	if (fd < 0 ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off)) ||
+	    sandbox(LANDLOCK_ACCESS_NET_CONNECT_SEND_UDP, 0))
+		return 1;
+	return !(sendto(fd, ".", 1, 0, (struct sockaddr *)&in, sizeof(in)) < 0 &&
 		 errno == EACCES);
 }
 
@@ -183,6 +209,18 @@ TEST_F(records, unix)
 	ASSERT_EQ(0, WEXITSTATUS(status));
 	EXPECT_TRUE(print_access_record(self->audit_fd, "unix"));
 	EXPECT_EQ(0, close(srv));
+}
+
+TEST_F(records, unspec_on_inet6)
+{
+	ASSERT_EQ(0, run_child(send_denied_on_inet6, AF_UNSPEC));
+	EXPECT_TRUE(print_access_record(self->audit_fd, "inet6"));
+}
+
+TEST_F(records, dual_stack_inet)
+{
+	ASSERT_EQ(0, run_child(send_denied_on_inet6, AF_INET));
+	EXPECT_TRUE(print_access_record(self->audit_fd, "inet6"));
 }
 
 TEST_HARNESS_MAIN

@@ -4,9 +4,9 @@
 //!
 //! These views are meant for code that is called by the networking core with raw pointers, such
 //! as LSM socket hooks: they expose the few fields such code needs to read, with the same access
-//! rules as the C code (`READ_ONCE()` where the field may change concurrently; none of them needs
-//! the socket lock), and they are the only place where the (pointer, length) pair describing a
-//! socket address is turned into a byte slice.
+//! rules as the C code (`READ_ONCE()` where the field may change concurrently, the socket lock
+//! where a lockless read would not be enough), and they are the only place where the (pointer,
+//! length) pair describing a socket address is turned into a byte slice.
 //!
 //! C headers: [`include/linux/net.h`](srctree/include/linux/net.h),
 //! [`include/linux/socket.h`](srctree/include/linux/socket.h) and
@@ -121,7 +121,8 @@ pub mod inet_addr {
 
 /// Wraps the kernel's `struct sock`, the network layer representation of a socket.
 ///
-/// Only read accessors are provided.  See [`Socket`] for an example.
+/// Only read accessors are provided, and the socket lock ([`Sock::lock_fast()`]) for the fields
+/// that need it.  See [`Socket`] for an example.
 ///
 /// # Invariants
 ///
@@ -215,50 +216,60 @@ impl Sock {
         u32::from(userlocks) & bindings::SOCK_BINDPORT_LOCK != 0
     }
 
-    /// Returns whether an inet socket has a local port, read without the socket lock; `false` for
-    /// other sockets.
+    /// Takes the socket lock, as `lock_sock_fast()` does, until the returned guard is dropped.
     ///
-    /// Neither `inet_num` nor `inet_sport` says it alone: `udp_lib_get_port()` sets `inet_num`
-    /// before a reuseport bind that may still fail (and then resets it), the stacks set
-    /// `inet_sport` only once the port is bound (`inet_autobind()`, `__inet_bind()`,
-    /// `__inet6_bind()`), and a UDP disconnection (`__udp_disconnect()`) clears `inet_num` before
-    /// `inet_sport`.  The socket has a port when both say so, `inet_num` read first with acquire
-    /// ordering: then no disconnection had cleared `inet_num` when it was read (a disconnection in
-    /// progress is seen), and the port was really bound, as a read of `inet_num` under the socket
-    /// lock would have said.  A concurrent bind may make it read `false`, and a disconnection that
-    /// starts after the first read may release the port before the caller acts, as after a read
-    /// under the lock.
+    /// The lock is the spinlock of the socket if no task owns the socket, and the socket itself
+    /// (which sleeps) otherwise.  This must be called from process context.
+    #[inline]
+    pub fn lock_fast(&self) -> SockGuard<'_> {
+        // SAFETY: `self.as_ptr()` is valid by the type invariant, and the caller runs in process
+        // context, as `lock_sock_fast()` requires (see this function's documentation).
+        let slow = unsafe { bindings::lock_sock_fast(self.as_ptr().cast_mut()) };
+        SockGuard { sock: self, slow }
+    }
+}
+
+/// The socket lock of a [`Sock`], taken by [`Sock::lock_fast()`] and released when dropped.
+///
+/// # Invariants
+///
+/// The lock of `sock` is held, as `lock_sock_fast()` returned `slow` for it.
+pub struct SockGuard<'a> {
+    sock: &'a Sock,
+    slow: bool,
+}
+
+impl SockGuard<'_> {
+    /// Returns whether an inet socket has a local port (`inet_num`), as read under the lock;
+    /// `false` for other sockets.
+    ///
+    /// The lock excludes the `inet_num` that `udp_lib_get_port()` sets before a reuseport bind
+    /// that may still fail (and then resets), and a disconnection in progress
+    /// (`__udp_disconnect()`), which releases an autobound port.
     #[cfg(CONFIG_INET)]
     #[inline]
     pub fn has_port(&self) -> bool {
-        use crate::sync::atomic::{atomic_load, Acquire, Relaxed};
-
         // Every `AF_INET` or `AF_INET6` socket is allocated as a `struct inet_sock` (or as a
         // structure that begins with one, e.g. `struct udp_sock`, or SMC's union), and a socket
         // never changes to another family than these two.
-        if !self.is_inet() {
+        if !self.sock.is_inet() {
             return false;
         }
-        let sk = self.as_ptr().cast_mut();
-        let inet = sk.cast::<bindings::inet_sock>();
-        // SAFETY: `self` is a valid inet socket (checked above), whose `struct sock` is the first
-        // member of a `struct inet_sock`, so both field pointers (`inet_num` is the C macro for
-        // `sk.__sk_common.skc_num`) are valid and aligned for a read of a `u16`, which an `i16`
-        // shares.  The stacks write both fields with plain stores under the socket lock, which
-        // this reader does not hold: these loads race with them exactly as the C
-        // `smp_load_acquire()` and `READ_ONCE()` of a lockless reader do (such writes count as
-        // atomic where KCSAN assumes plain writes to be, see `kernel::sync::atomic`).
-        let (num, sport) = unsafe {
-            (
-                atomic_load(
-                    (&raw mut (*sk).__sk_common.__bindgen_anon_3.__bindgen_anon_1.skc_num)
-                        .cast::<i16>(),
-                    Acquire,
-                ),
-                atomic_load((&raw mut (*inet).inet_sport).cast::<i16>(), Relaxed),
-            )
-        };
-        num != 0 && sport != 0
+        let sk = self.sock.as_ptr();
+        // SAFETY: `sk` is valid by the type invariant of `Sock`, and the socket lock is held by
+        // the type invariant, which excludes the writers of `inet_num` (the C macro for
+        // `sk.__sk_common.skc_num`).
+        let num = unsafe { (*sk).__sk_common.__bindgen_anon_3.__bindgen_anon_1.skc_num };
+        num != 0
+    }
+}
+
+impl Drop for SockGuard<'_> {
+    #[inline]
+    fn drop(&mut self) {
+        // SAFETY: The socket is valid, and its lock is held as `lock_sock_fast()` returned
+        // `self.slow`, by the type invariant.
+        unsafe { bindings::unlock_sock_fast(self.sock.as_ptr().cast_mut(), self.slow) };
     }
 }
 
@@ -300,7 +311,7 @@ impl Sock {
 ///     let socket = unsafe { Socket::from_raw(sock) };
 ///     let sk = socket.sk();
 ///     let kind = (sk.family(), sk.is_inet(), sk.sk_type(), sk.protocol());
-///     (kind, sk.bindport_locked(), sk.has_port())
+///     (kind, sk.bindport_locked(), sk.lock_fast().has_port())
 /// };
 /// // Released before the assertions, which end the example early if they fail.
 /// // SAFETY: `sock` was created above, and no view of it is left.

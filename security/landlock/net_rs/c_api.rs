@@ -294,7 +294,7 @@ impl<'a> Subject<'a> {
         // SAFETY: `self.raw.cred` is a valid Landlock credential by the type invariant (C allows
         // a right that its domain does not handle), and `sk` is a valid inet socket (checked
         // above), i.e. a `struct inet_sock`.
-        unsafe { bindings::landlock_net_trace_autobind(self.raw.cred, sk.as_ptr()) };
+        unsafe { bindings::landlock_net_trace_autobind(self.raw.cred, sk.as_ptr().cast_mut()) };
     }
 
     /// Logs the denial of `req`, whose access the domain handles, and returns `EACCES`.

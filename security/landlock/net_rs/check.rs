@@ -246,11 +246,12 @@ pub(crate) fn check_autobind_udp_socket(subject: &Subject<'_>, sk: &Sock) -> Res
         return Ok(());
     }
 
-    // A socket that has a port (autobound) cannot autobind either: two more loads, without the
-    // socket lock, that see a disconnection in progress as the lock would (see
-    // `Sock::has_port()`).  A disconnection that starts after them may still release the port
+    // A socket that has a port (autobound) cannot autobind either: read under the socket lock,
+    // which excludes a failing reuseport bind and a disconnection in progress (see
+    // `SockGuard::has_port()`).  A disconnection that starts after it may still release the port
     // before the stack autobinds, a window that the socket lock does not close either.
-    if sk.has_port() {
+    let has_port = sk.lock_fast().has_port();
+    if has_port {
         return Ok(());
     }
     check_autobind_port0(subject, sk)

@@ -16,7 +16,8 @@
  * - on a dual-stack IPv6 socket, AF_INET destinations are checked as IPv4
  *   ports;
  * - implicit autobinds are still checked as bind(0);
- * - every network audit record logs the checked address family.
+ * - every network audit record logs the socket's family, and a denied AF_UNSPEC
+ *   destination on an IPv6 socket has a blocker of its own.
  */
 
 #define _GNU_SOURCE
@@ -2112,17 +2113,23 @@ static int matches_net_record(const int audit_fd, const char *const tail)
 				  NULL);
 }
 
+/* The blocker of a denied destination, and that of an AF_UNSPEC one on IPv6. */
+#define BLOCKER_SEND "net\\.connect_send_udp"
+#define BLOCKER_SEND_UNSPEC "net\\.connect_send_udp_unspec"
+
 /*
  * Matches the denial of a datagram to 127.0.0.1:PORT_DENIED, checked as
- * AF_INET, from an unbound and unconnected socket.
+ * AF_INET, from an unbound and unconnected socket of family @fam ("inet" or
+ * "inet6"), with @blocker.
  */
-static int matches_send_inet_denied(const int audit_fd)
+static int matches_send_inet_denied(const int audit_fd,
+				    const char *const blocker,
+				    const char *const fam)
 {
-	static const char tmpl[] =
-		"net\\.connect_send_udp daddr=127\\.0\\.0\\.1 dest=%u fam=inet$";
-	char tail[sizeof(tmpl) + 10];
+	static const char tmpl[] = "%s daddr=127\\.0\\.0\\.1 dest=%u fam=%s$";
+	char tail[sizeof(tmpl) + 50];
 
-	snprintf(tail, sizeof(tail), tmpl, PORT_DENIED);
+	snprintf(tail, sizeof(tail), tmpl, blocker, PORT_DENIED, fam);
 	return matches_net_record(audit_fd, tail);
 }
 
@@ -2178,7 +2185,8 @@ TEST_F(audit, inet_family)
 
 	set_in(&addr, AF_INET, PORT_DENIED);
 	EXPECT_EQ(-EACCES, send_to(fd, &addr, sizeof(struct sockaddr_in)));
-	EXPECT_EQ(0, matches_send_inet_denied(self->audit_fd));
+	EXPECT_EQ(0, matches_send_inet_denied(self->audit_fd, BLOCKER_SEND,
+					      "inet"));
 	expect_no_access_record(_metadata, self->audit_fd);
 
 	EXPECT_EQ(-EACCES, bind_to(fd, &addr, sizeof(struct sockaddr_in)));
@@ -2254,15 +2262,37 @@ TEST_F(audit, unspec_as_inet)
 
 	set_in(&addr, AF_UNSPEC, PORT_DENIED);
 	EXPECT_EQ(-EACCES, send_to(fd, &addr, sizeof(struct sockaddr_in)));
-	EXPECT_EQ(0, matches_send_inet_denied(self->audit_fd));
+	EXPECT_EQ(0, matches_send_inet_denied(self->audit_fd, BLOCKER_SEND,
+					      "inet"));
 	expect_no_access_record(_metadata, self->audit_fd);
 	EXPECT_EQ(0, close(fd));
 }
 
 /*
- * Same on an IPv6 socket, before and after its conversion to IPv4 (which is
- * not logged): the record says which IPv4 address and port were checked.
+ * On an IPv6 socket, the IPv6 stack ignores an AF_UNSPEC destination, whose
+ * port is checked as the IPv4 one it is if the socket is converted: its denial
+ * has a blocker of its own, and the record says which IPv4 address and port
+ * were checked, and the socket's family.  After the conversion to IPv4 (which
+ * is not logged), it is an ordinary IPv4 destination.
  */
+TEST_F(audit, unspec_on_inet6)
+{
+	struct sockaddr_storage addr;
+	int fd;
+
+	fd = udp_socket(AF_INET6);
+	ASSERT_LE(0, fd);
+	sandbox_udp(_metadata, true);
+
+	set_in(&addr, AF_UNSPEC, PORT_DENIED);
+	EXPECT_EQ(-EACCES, send_to(fd, &addr, sizeof(struct sockaddr_in)));
+	EXPECT_EQ(0, matches_send_inet_denied(self->audit_fd,
+					      BLOCKER_SEND_UNSPEC, "inet6"));
+	expect_no_access_record(_metadata, self->audit_fd);
+	EXPECT_EQ(0, close(fd));
+}
+
+/* Same on a connected IPv6 socket, before and after its conversion. */
 TEST_F(audit, unspec_as_inet_after_addrform)
 {
 	static const char loopback[] = "127\\.0\\.0\\.1";
@@ -2279,7 +2309,7 @@ TEST_F(audit, unspec_as_inet_after_addrform)
 	set_in(&addr, AF_UNSPEC, PORT_DENIED);
 	EXPECT_EQ(-EACCES, send_to(fd, &addr, sizeof(struct sockaddr_in)));
 	snprintf(self->tail, sizeof(self->tail),
-		 "net\\.connect_send_udp .*daddr=%s dest=%u fam=inet$",
+		 "net\\.connect_send_udp_unspec .*daddr=%s dest=%u fam=inet6$",
 		 loopback, PORT_DENIED);
 	EXPECT_EQ(0, matches_net_record(self->audit_fd, self->tail));
 	expect_no_access_record(_metadata, self->audit_fd);
@@ -2299,7 +2329,10 @@ TEST_F(audit, unspec_as_inet_after_addrform)
 	EXPECT_EQ(0, close(fd));
 }
 
-/* An AF_INET destination on a dual-stack IPv6 socket is logged as AF_INET. */
+/*
+ * An AF_INET destination on a dual-stack IPv6 socket is logged with its IPv4
+ * address and port, and the socket's family.
+ */
 TEST_F(audit, dual_stack_inet)
 {
 	struct sockaddr_storage addr;
@@ -2312,11 +2345,13 @@ TEST_F(audit, dual_stack_inet)
 
 	set_in(&addr, AF_INET, PORT_DENIED);
 	EXPECT_EQ(-EACCES, send_to(fd, &addr, sizeof(struct sockaddr_in)));
-	EXPECT_EQ(0, matches_send_inet_denied(self->audit_fd));
+	EXPECT_EQ(0, matches_send_inet_denied(self->audit_fd, BLOCKER_SEND,
+					      "inet6"));
 	expect_no_access_record(_metadata, self->audit_fd);
 
 	EXPECT_EQ(-EACCES, connect_to(fd, &addr, sizeof(struct sockaddr_in)));
-	EXPECT_EQ(0, matches_send_inet_denied(self->audit_fd));
+	EXPECT_EQ(0, matches_send_inet_denied(self->audit_fd, BLOCKER_SEND,
+					      "inet6"));
 	expect_no_access_record(_metadata, self->audit_fd);
 	EXPECT_EQ(0, close(fd));
 }
