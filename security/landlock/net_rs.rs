@@ -35,14 +35,15 @@
 //! `AF_UNSPEC` destination with a non-zero port as an IPv4 one, an `AF_INET6` destination on a
 //! socket read as IPv4 as an IPv6 one), and the hooks never write to their arguments.
 //!
-//! The autobind check has a window that the socket lock would not close either: it reads the
-//! local port, and the stack autobinds later; a sibling's `connect(AF_UNSPEC)` that starts in
+//! The autobind check has windows that the socket lock does not close: it reads the local port
+//! under the lock, and the stack autobinds later; a sibling's `connect(AF_UNSPEC)` that starts in
 //! between releases an autobound port (`__udp_disconnect()`), and the send then autobinds again
-//! without a second check (a disconnection in progress when the port is read is seen).  Only a port the socket already had, that the domain allowed or that
+//! without a second check.  Only a port the socket already had, that the domain allowed or that
 //! predates the sandbox, can be given back, and the new ephemeral port is chosen by the kernel.
-//! `sendfile(2)` of a file shorter than asked has the same window: it ends in
-//! `sock_splice_eof()`, whose `inet_send_prepare()` autobinds with no hook at all
-//! (`race.sendfile_eof_autobind` in `udp_state_test` measures how often).
+//! `sendmmsg(2)` calls the hook once for consecutive messages to the same destination, and
+//! `sendfile(2)` of a file shorter than asked ends in `sock_splice_eof()`, whose
+//! `inet_send_prepare()` autobinds with no hook at all (`race.sendfile_eof_autobind` and
+//! `race_autobind.disconnect` in `udp_state_test` measure how often).
 //!
 //! The hooks reach the kernel through `kernel::` abstractions only.  Landlock's own C interface
 //! (the entry points that `net.c` calls, the structures it passes, and the functions called back

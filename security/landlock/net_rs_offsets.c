@@ -33,9 +33,6 @@ int main(void)
 	FIELD_SIZE(SOCK_SKC_FAMILY_SIZE, sock, __sk_common.skc_family);
 	OFFSET(SOCK_SK_USERLOCKS, sock, sk_userlocks);
 	FIELD_SIZE(SOCK_SK_USERLOCKS_SIZE, sock, sk_userlocks);
-	OFFSET(INET_SOCK_SK, inet_sock, sk);
-	OFFSET(INET_SOCK_INET_SPORT, inet_sock, inet_sport);
-	FIELD_SIZE(INET_SOCK_INET_SPORT_SIZE, inet_sock, inet_sport);
 	OFFSET(SOCK_SK_PROTOCOL, sock, sk_protocol);
 	FIELD_SIZE(SOCK_SK_PROTOCOL_SIZE, sock, sk_protocol);
 	OFFSET(SOCK_SK_TYPE, sock, sk_type);

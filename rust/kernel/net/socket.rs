@@ -15,7 +15,10 @@
 use crate::{
     bindings,
     ffi::c_int,
-    types::Opaque, //
+    types::{
+        NotThreadSafe,
+        Opaque, //
+    },
 };
 
 /// Size of `struct sockaddr_storage`, the largest socket address the kernel copies from user
@@ -198,45 +201,58 @@ impl Sock {
     ///
     /// The inet stacks set this flag under the socket lock once the port is bound
     /// (`__inet_bind()`, `__inet6_bind()`), and nothing clears it on a bound socket (a disconnect
-    /// keeps such a port, cf. `__udp_disconnect()`): once read as set, it stays set and the
-    /// socket keeps a port until it is released.  A concurrent bind may make it read as unset.
+    /// keeps such a port, cf. `__udp_disconnect()`; `SO_BUF_LOCK` keeps the bits it does not
+    /// own): once read as set, it stays set and the socket keeps a port until it is released.  A
+    /// concurrent bind may make it read as unset.
     #[cfg(CONFIG_INET)]
     #[inline]
     pub fn bindport_locked(&self) -> bool {
         let sk = self.as_ptr();
-        // This `read_volatile` is intended to correspond to a READ_ONCE call: the flag is written
-        // with plain stores under the socket lock, which this reader does not hold, so the read
-        // races with them exactly as the C `READ_ONCE()` of a lockless reader does.
+        // This `read_volatile` is intended to correspond to a READ_ONCE call: `sk_userlocks` is
+        // written under the socket lock, which this reader does not hold, with `WRITE_ONCE()` by
+        // the binds and with plain read-modify-writes by the setters of the buffer size locks
+        // (which leave this bit as it is), so the read races with them exactly as the C
+        // `READ_ONCE()` of a lockless reader does.  `kernel::sync::atomic` has no `u8`, and its
+        // `i8` loads call a C helper, which this check of every send cannot afford.
         //
         // SAFETY: `sk` is valid by the type invariant, hence the field pointer is valid and
         // aligned for a read of a `u8`, and every value of it is a valid `u8`.
-        //
-        // FIXME(read_once): Replace with `read_once` when available on the Rust side.
         let userlocks = unsafe { (&raw const (*sk).sk_userlocks).read_volatile() };
         u32::from(userlocks) & bindings::SOCK_BINDPORT_LOCK != 0
     }
 
     /// Takes the socket lock, as `lock_sock_fast()` does, until the returned guard is dropped.
     ///
-    /// The lock is the spinlock of the socket if no task owns the socket, and the socket itself
-    /// (which sleeps) otherwise.  This must be called from process context.
+    /// If no task owns the socket, the guard holds the socket's spinlock, with bottom halves
+    /// disabled; otherwise, it waits for the owner and owns the socket itself.
+    ///
+    /// # Context
+    ///
+    /// Process context: it may sleep.
     #[inline]
     pub fn lock_fast(&self) -> SockGuard<'_> {
-        // SAFETY: `self.as_ptr()` is valid by the type invariant, and the caller runs in process
-        // context, as `lock_sock_fast()` requires (see this function's documentation).
+        // SAFETY: `self.as_ptr()` is valid by the type invariant.
         let slow = unsafe { bindings::lock_sock_fast(self.as_ptr().cast_mut()) };
-        SockGuard { sock: self, slow }
+        // INVARIANT: The lock of `self` is held, as `lock_sock_fast()` returned `slow`.
+        SockGuard {
+            sock: self,
+            slow,
+            _not_send: NotThreadSafe,
+        }
     }
 }
 
-/// The socket lock of a [`Sock`], taken by [`Sock::lock_fast()`] and released when dropped.
+/// The socket lock of a [`Sock`], taken by [`Sock::lock_fast()`] and released when dropped, by
+/// the task that took it (the guard is not [`Send`]).
 ///
 /// # Invariants
 ///
 /// The lock of `sock` is held, as `lock_sock_fast()` returned `slow` for it.
+#[must_use = "the socket lock is released at once if the guard is dropped"]
 pub struct SockGuard<'a> {
     sock: &'a Sock,
     slow: bool,
+    _not_send: NotThreadSafe,
 }
 
 impl SockGuard<'_> {
@@ -249,9 +265,8 @@ impl SockGuard<'_> {
     #[cfg(CONFIG_INET)]
     #[inline]
     pub fn has_port(&self) -> bool {
-        // Every `AF_INET` or `AF_INET6` socket is allocated as a `struct inet_sock` (or as a
-        // structure that begins with one, e.g. `struct udp_sock`, or SMC's union), and a socket
-        // never changes to another family than these two.
+        // `skc_num` is the local port of inet sockets only (a socket never changes to another
+        // family than `AF_INET` and `AF_INET6`); other families give it other meanings.
         if !self.sock.is_inet() {
             return false;
         }
