@@ -25,11 +25,7 @@
  * the other family on an allowed port gets the stack's own answer
  * (``EAFNOSUPPORT`` or ``EINVAL``) instead of Landlock's ``EINVAL``.
  *
- * Last, kernel sockets (e.g. those of an NFS mount over UDP, which the kernel
- * uses on behalf of the task whose system call needs them) are no longer
- * checked against the calling task's domain.
- *
- * Every kernel configuration behaves alike and reports this erratum.
+ * Every kernel configuration reports this erratum.
  *
  * Impact:
  *
