@@ -61,6 +61,7 @@ for c in $commits; do
 			# that commit's tree has them.
 			tests=
 			rm -rf "$B/kselftest"
+			mkdir -p "$B/kselftest"
 			{ make -C "$wt" O="$B" -s headers_install &&
 				make -C "$wt/tools/testing/selftests/landlock" -s -j"$JOBS" \
 					OUTPUT="$B/kselftest" KHDR_INCLUDES="-isystem $B/usr/include" \
