@@ -3,8 +3,8 @@
  * Landlock - Network access requests, as the network hooks parse them
  *
  * This header only uses types that bindgen can represent (scalars, pointers
- * to forward-declared structures, plain structures), so that Rust code can
- * read it too.
+ * to forward-declared structures, plain structures): a request is plain data,
+ * which any implementation of the hooks can fill and read.
  */
 
 #ifndef _SECURITY_LANDLOCK_NET_REQUEST_H
