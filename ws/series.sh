@@ -129,6 +129,13 @@ for cover_text in "${covers[@]}"; do
 	g format-patch -q -o "$tmpd" "$prev..$end"
 	(cd "$wt" && ./scripts/get_maintainer.pl --no-git --no-git-fallback --no-fixes --rolestats \
 		"$tmpd"/*.patch) >"$tmpd/maintainers"
+	# The selftests' "clang-format off/on" markers match the CLANG/LLVM
+	# keyword: its people are not asked unless a patch says clang or llvm
+	# otherwise.
+	if ! grep -hiE '^[+-].*\b(clang|llvm)\b' "$tmpd"/*.patch |
+		grep -qviE 'clang-format (on|off)'; then
+		sed -i '/:Keyword:\\b(?i:clang|llvm)\\b)$/d' "$tmpd/maintainers"
+	fi
 	to=() cc=()
 	while IFS= read -r line; do
 		addr=${line%% (*}

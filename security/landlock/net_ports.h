@@ -3,7 +3,7 @@
  * Landlock - Per-domain port sets for the network hooks
  *
  * The structure and constants below only use types that bindgen can
- * represent, so that Rust code can read them too.
+ * represent: any implementation of the hooks can read them.
  */
 
 #ifndef _SECURITY_LANDLOCK_NET_PORTS_H
