@@ -10,7 +10,8 @@
 #   ws/bisect.sh WORKTREE
 #
 # Builds in $WORK/bisect/build-{default,norust} (incrementally, from the
-# .config of "make build" and "make build VARIANT=norust"), boots with the
+# .config of "make build" and "make build VARIANT=norust"; BISECT_FROM=N
+# starts at the Nth commit), boots with the
 # initramfs of those builds, and writes one log per commit and
 # configuration in $WORK/bisect/.
 set -euo pipefail
@@ -41,6 +42,8 @@ last=$(tail -n1 <<<"$commits")
 n=0 failed=0
 for c in $commits; do
 	n=$((n + 1))
+	# BISECT_FROM=N: resume at the Nth commit (the earlier ones passed).
+	[ "$n" -ge "${BISECT_FROM:-1}" ] || continue
 	git -C "$wt" checkout -q "$c"
 	s=$(git -C "$wt" log -1 --format=%s "$c")
 	for cfg in default norust; do

@@ -28,7 +28,8 @@ APT_PKGS="gcc make flex bison bc libelf-dev libssl-dev cpio xz-utils
 	qemu-system-x86 libcap-dev libclang-${LLVM_VERSION}-dev
 	clang-${LLVM_VERSION} lld-${LLVM_VERSION} llvm-${LLVM_VERSION}
 	busybox-static python3 git rsync kmod pahole dwarves codespell
-	clang-format-${LLVM_VERSION} sparse auditd"
+	clang-format-${LLVM_VERSION} sparse auditd coccinelle
+	gcc-i686-linux-gnu gcc-arm-linux-gnueabihf gcc-s390x-linux-gnu"
 missing=
 for p in $APT_PKGS; do
 	dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null | grep -q '^ii' ||

@@ -8,6 +8,10 @@
 #  - clang-format (the kernel's .clang-format) on the C files we touch;
 #  - no change to what other LSMs log (security/lsm_audit.c, other LSMs);
 #  - W=1 and sparse (C=2) on security/landlock/ and security/lsm_audit.o;
+#  - coccinelle (the kernel's semantic patches, report mode) on
+#    security/landlock/, and kernel-doc -Wall on the files we change;
+#  - W=1 on security/landlock/ with clang, and with gcc for i386, 32-bit
+#    arm and big-endian s390x;
 #  - rustfmtcheck, CLIPPY=1 (the kernel's .clippy.toml) and rustdoc with
 #    -Dwarnings, of the kernel crate and of Landlock's Rust crate;
 #  - Landlock's Rust names kernel::bindings only in its wrapper of
@@ -103,6 +107,72 @@ targets=(security/landlock/ security/lsm_audit.o)
 (cd "$src" && touch security/landlock/*.c security/lsm_audit.c)
 kmake W=1 C=2 "${targets[@]}" 2>&1 | grep -E 'warning:|error:' >"$tmp/w1" || true
 report "W=1 + sparse" "$tmp/w1"
+
+# --------------------------------------------------------- coccinelle
+# The kernel's semantic patches in report mode on security/landlock/, as
+# "make coccicheck MODE=report M=security/landlock" runs them, without the
+# few that need an OCaml compiler (none is about code like ours).
+: >"$tmp/cocci"
+for c in $(grep -rl '^virtual report' "$src/scripts/coccinelle" --include='*.cocci' |
+	xargs grep -L 'script:ocaml' | sort); do
+	(cd "$src" && spatch -D report --no-show-diff --very-quiet --cocci-file "$c" \
+		--no-includes --include-headers --dir security/landlock \
+		-I arch/x86/include -I "$B/arch/x86/include/generated" -I include \
+		-I "$B/include" -I arch/x86/include/uapi \
+		-I "$B/arch/x86/include/generated/uapi" -I include/uapi \
+		-I "$B/include/generated/uapi" --include include/linux/compiler-version.h \
+		--include include/linux/kconfig.h 2>&1) |
+		grep -vE '^[0-9]+ files match$|should .* be a metavariable\?$|^$' |
+		sed "s|^|coccinelle $(basename "$c"): |" >>"$tmp/cocci" || true
+done
+report coccinelle "$tmp/cocci"
+
+# ---------------------------------------------------------- kernel-doc
+(cd "$src" && scripts/kernel-doc -none -Wall $(git diff --name-only base -- \
+	'security/landlock/*.[ch]' 'security/landlock/*/*.h' include/uapi/linux/landlock.h) 2>&1) |
+	sed 's/^/kernel-doc: /' >"$tmp/kernel-doc" || true
+report "kernel-doc -Wall" "$tmp/kernel-doc"
+
+# ------------------------------------- clang, and 32-bit and big-endian
+# What the kernel test robot builds first: W=1 on security/landlock/ with
+# clang (the C hooks' configuration), and with gcc for i386, 32-bit arm and
+# big-endian s390x (Rust is not built there: the C hooks, and the port sets
+# in u64 words).  Each has its build directory, configured once: the arch's
+# defconfig, the Landlock selftests' config and the KUnit tests.
+xw1() { # NAME MAKE-ARGS...: W=1 of security/landlock/ in $WORK/build-lint-NAME
+	local name=$1 o=$WORK/build-lint-$1
+	shift
+	mkdir -p "$o"
+	if [ ! -f "$o/.lint-configured" ]; then
+		if [ "$name" = clang ]; then
+			cp "$WORK/build-ours-norust/.config" "$o/.config"
+		else
+			make -C "$src" O="$o" "$@" -s defconfig >/dev/null 2>&1 &&
+				printf '%s\n' CONFIG_KUNIT=y CONFIG_SECURITY_LANDLOCK_KUNIT_TEST=y \
+					'# CONFIG_RUST is not set' >"$o/lint.fragment" &&
+				"$src/scripts/kconfig/merge_config.sh" -m -O "$o" "$o/.config" \
+					"$src/tools/testing/selftests/landlock/config" \
+					"$o/lint.fragment" >/dev/null 2>&1 ||
+				{ echo "$name: cannot configure"; return; }
+		fi
+		make -C "$src" O="$o" "$@" -s olddefconfig >/dev/null 2>&1 ||
+			{ echo "$name: cannot configure"; return; }
+		grep -q '^CONFIG_SECURITY_LANDLOCK=y' "$o/.config" ||
+			{ echo "$name: Landlock not enabled by its config"; return; }
+		touch "$o/.lint-configured"
+	fi
+	(cd "$src" && touch security/landlock/*.c)
+	make -C "$src" O="$o" "$@" -j"$(nproc)" -s W=1 security/landlock/ 2>&1 |
+		grep -E 'warning:|error:' | grep 'security/landlock/' | sed "s/^/$name: /"
+	[ "${PIPESTATUS[0]}" = 0 ] || echo "$name: security/landlock/ does not build"
+}
+{
+	xw1 clang LLVM=-19
+	xw1 i386 ARCH=i386 CROSS_COMPILE=i686-linux-gnu-
+	xw1 arm ARCH=arm CROSS_COMPILE=arm-linux-gnueabihf-
+	xw1 s390x ARCH=s390 CROSS_COMPILE=s390x-linux-gnu-
+} >"$tmp/xw1"
+report "W=1: clang, i386, arm, s390x" "$tmp/xw1"
 
 # ---------------------------------------------------------------- Rust
 kmake rustfmtcheck 2>&1 | grep -vE '^make|^  ' >"$tmp/rustfmt" || true

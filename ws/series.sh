@@ -60,7 +60,9 @@ sob="Signed-off-by: $name <$email>"
 
 src=$("$repo/ws/tree.sh" ours)
 ours_tree=$(git -C "$src" rev-parse 'HEAD^{tree}')
-wt=$WORK/series-tree
+# A worktree (and an am check tree) of its own per mode: "make lint" may
+# export the series while "make bisect" builds its commits.
+wt=$WORK/series-tree-$mode
 git -C "$src" worktree remove -f "$wt" 2>/dev/null || rm -rf "$wt"
 git -C "$src" worktree prune
 git -C "$src" worktree add -q --detach "$wt" base
@@ -176,7 +178,7 @@ EOF
 done
 
 # git am onto a pristine base must reproduce the tested tree.
-chk=$WORK/series-am
+chk=$WORK/series-am-$mode
 git -C "$src" worktree remove -f "$chk" 2>/dev/null || rm -rf "$chk"
 git -C "$src" worktree add -q --detach "$chk" base
 for d in "$out"/*/; do
