@@ -148,7 +148,10 @@ for cover_text in "${covers[@]}"; do
 	done <"$tmpd/maintainers"
 	while IFS= read -r addr; do
 		cc+=(--cc="$addr")
-	done < <(g log --format=%b "$prev..$end" | sed -n 's/^Cc: *//p' | sort -u)
+	done < <(g log --format=%b "$prev..$end" | sed -n 's/^Cc: *//p' |
+		grep -v '^stable@vger\.kernel\.org' | sort -u)
+	# Not stable@: it takes fixes by their "Cc: stable" trailer once they
+	# are merged, and a series' later patches are not for it.
 	# Each address once, in To if it is there.
 	mapfile -t cc < <(printf '%s\n' "${cc[@]}" | awk -v to="$(printf '%s\n' "${to[@]}")" '
 		BEGIN { n = split(to, t, "\n"); for (i = 1; i <= n; i++) { a = t[i]; sub(/.*</, "", a); sub(/>.*/, "", a); sub(/^--to=/, "", a); seen[tolower(a)] = 1 } }

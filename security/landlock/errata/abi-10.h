@@ -18,12 +18,12 @@
  * ``struct sockaddr_in`` or whose port is 0, which the IPv4 stack refuses,
  * gets the stack's own answer; any other has its port checked as an IPv4
  * one, and is denied with ``EACCES`` (and logged) if that port is denied.
- * Second, an %AF_INET destination on a dual-stack (not v6-only) IPv6 UDP
- * socket, which the stack accepts, was refused with ``EINVAL``; its port is
- * now checked as an IPv4 one.  Likewise, an %AF_INET6 destination on a socket
- * that reads as IPv4 has its port checked as an IPv6 one, and an address of
- * the other family on an allowed port gets the stack's own answer
- * (``EAFNOSUPPORT`` or ``EINVAL``) instead of Landlock's ``EINVAL``.
+ * Second, an %AF_INET destination given to :manpage:`connect(2)` or
+ * :manpage:`sendmsg(2)` on a dual-stack (not v6-only) IPv6 UDP socket, which
+ * the stack accepts, was refused with ``EINVAL``; its port is now checked as
+ * an IPv4 one.  On a v6-only socket, an allowed port now gets the stack's own
+ * error (``EAFNOSUPPORT`` for :manpage:`connect(2)`, ``ENETUNREACH`` for
+ * :manpage:`sendmsg(2)`) instead of ``EINVAL``.
  *
  * Every kernel configuration reports this erratum.
  *

@@ -40,20 +40,6 @@ struct receivers {
 	int allowed6;
 };
 
-/*
- * What these tests pin is the UDP behaviour signalled by Landlock erratum 5,
- * the same in every kernel configuration.  Older kernels do not report it,
- * and skip these tests (net_test covers them there).
- */
-static bool __maybe_unused has_erratum_5(void)
-{
-	const int errata = landlock_create_ruleset(
-		NULL, 0, LANDLOCK_CREATE_RULESET_ERRATA);
-
-	/* Erratum N is bit N - 1. */
-	return errata > 0 && ((errata >> (5 - 1)) & 1);
-}
-
 static void __maybe_unused
 setup_loopback(struct __test_metadata *const _metadata)
 {

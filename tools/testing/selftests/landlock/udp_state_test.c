@@ -281,9 +281,6 @@ FIXTURE_VARIANT_ADD(unspec_ipv6, ipv6_peer) {
 
 FIXTURE_SETUP(unspec_ipv6)
 {
-	if (!has_erratum_5())
-		SKIP(return, "no Landlock erratum 5");
-
 	disable_caps(_metadata);
 	setup_loopback(_metadata);
 	setup_receivers(_metadata, &self->rcv);
@@ -411,9 +408,6 @@ FIXTURE(addrform)
 
 FIXTURE_SETUP(addrform)
 {
-	if (!has_erratum_5())
-		SKIP(return, "no Landlock erratum 5");
-
 	disable_caps(_metadata);
 	setup_loopback(_metadata);
 	setup_receivers(_metadata, &self->rcv);
@@ -950,9 +944,6 @@ FIXTURE(race)
 
 FIXTURE_SETUP(race)
 {
-	if (!has_erratum_5())
-		SKIP(return, "no Landlock erratum 5");
-
 	disable_caps(_metadata);
 	setup_loopback(_metadata);
 	setup_receivers(_metadata, &self->rcv);
@@ -1422,9 +1413,6 @@ FIXTURE_VARIANT_ADD(dual_stack, v6only) {
 
 FIXTURE_SETUP(dual_stack)
 {
-	if (!has_erratum_5())
-		SKIP(return, "no Landlock erratum 5");
-
 	disable_caps(_metadata);
 	setup_loopback(_metadata);
 	setup_receivers(_metadata, &self->rcv);
@@ -2038,9 +2026,6 @@ FIXTURE(stack_answer) {};
 
 FIXTURE_SETUP(stack_answer)
 {
-	if (!has_erratum_5())
-		SKIP(return, "no Landlock erratum 5");
-
 	/*
 	 * No receivers: the grid binds PORT_ALLOWED, and TCP connections to it
 	 * are refused whether sandboxed or not.
@@ -2185,9 +2170,6 @@ FIXTURE(audit)
 
 FIXTURE_SETUP(audit)
 {
-	if (!has_erratum_5())
-		SKIP(return, "no Landlock erratum 5");
-
 	setup_loopback(_metadata);
 	setup_receivers(_metadata, &self->rcv);
 

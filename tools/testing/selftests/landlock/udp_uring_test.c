@@ -476,9 +476,6 @@ FIXTURE_SETUP(udp_uring)
 	socklen_t denied_len;
 	int err, fd;
 
-	if (!has_erratum_5())
-		SKIP(return, "no Landlock erratum 5");
-
 	self->ring.fd = -1;
 	disable_caps(_metadata);
 
