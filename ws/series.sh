@@ -168,7 +168,9 @@ t = open(text).read()
 # Headers of the cover letter text (Subject-Prefix:, ...) up to a blank line.
 t = t.split('\n\n', 1)[1]
 b = open(bench).read()
-table = b.split('```')[1].strip('\n') if '```' in b else ''
+# The first table of per-call overheads, stock and ours.
+blocks = b.split('```')[1::2]
+table = next((x.strip('\n') for x in blocks if 'stock overhead %' in x), '')
 t = t.replace('@BENCH@', table)
 subject, _, body = t.partition('\n\n')
 c = c.replace('*** SUBJECT HERE ***', subject.strip())
