@@ -10,9 +10,11 @@
 #                             without Rust, then with security/landlock/rust.kunitconfig
 #   make vm CMD='...' [DIR=path] [STOCK=1]
 #   make bench                stock, ours and ours without Rust (C hooks) side by side
-#   make lint                 checkpatch, clang-format, W=1, sparse, rustfmt, clippy, rustdoc
+#   make lint                 checkpatch, clang-format, W=1, sparse, coccinelle, kernel-doc,
+#                             W=1 with clang and for i386, arm, s390x, rustfmt, clippy, rustdoc
 #   make series               export the series (out/series), signed off by git's identity
 #   make bisect               build and boot each commit, with and without Rust
+#                             (BISECT_FROM=N: resume at the Nth commit)
 #   make build / build-stock  just build
 #   make tree                 assemble the patched source tree only
 #   make mutants [MUTANTS='03 07']  break one guard at a time (ws/mutants/),
