@@ -135,7 +135,7 @@ report "kernel-doc -Wall" "$tmp/kernel-doc"
 
 # ------------------------------------- clang, and 32-bit and big-endian
 # What the kernel test robot builds first: W=1 on security/landlock/ with
-# clang (the C hooks' configuration), and with gcc for i386, 32-bit arm and
+# clang (x86_64, the C hooks), and with gcc for i386, 32-bit arm and
 # big-endian s390x (Rust is not built there: the C hooks, and the port sets
 # in u64 words).  Each has its build directory, configured once: the arch's
 # defconfig, the Landlock selftests' config and the KUnit tests.
@@ -144,17 +144,13 @@ xw1() { # NAME MAKE-ARGS...: W=1 of security/landlock/ in $WORK/build-lint-NAME
 	shift
 	mkdir -p "$o"
 	if [ ! -f "$o/.lint-configured" ]; then
-		if [ "$name" = clang ]; then
-			cp "$WORK/build-ours-norust/.config" "$o/.config"
-		else
-			make -C "$src" O="$o" "$@" -s defconfig >/dev/null 2>&1 &&
-				printf '%s\n' CONFIG_KUNIT=y CONFIG_SECURITY_LANDLOCK_KUNIT_TEST=y \
-					'# CONFIG_RUST is not set' >"$o/lint.fragment" &&
-				"$src/scripts/kconfig/merge_config.sh" -m -O "$o" "$o/.config" \
-					"$src/tools/testing/selftests/landlock/config" \
-					"$o/lint.fragment" >/dev/null 2>&1 ||
-				{ echo "$name: cannot configure"; return; }
-		fi
+		make -C "$src" O="$o" "$@" -s defconfig >/dev/null 2>&1 &&
+			printf '%s\n' CONFIG_KUNIT=y CONFIG_SECURITY_LANDLOCK_KUNIT_TEST=y \
+				'# CONFIG_RUST is not set' >"$o/lint.fragment" &&
+			"$src/scripts/kconfig/merge_config.sh" -m -O "$o" "$o/.config" \
+				"$src/tools/testing/selftests/landlock/config" \
+				"$o/lint.fragment" >/dev/null 2>&1 ||
+			{ echo "$name: cannot configure"; return; }
 		make -C "$src" O="$o" "$@" -s olddefconfig >/dev/null 2>&1 ||
 			{ echo "$name: cannot configure"; return; }
 		grep -q '^CONFIG_SECURITY_LANDLOCK=y' "$o/.config" ||
