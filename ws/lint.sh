@@ -136,8 +136,8 @@ report "kernel-doc -Wall" "$tmp/kernel-doc"
 # ------------------------------------- clang, and 32-bit and big-endian
 # What the kernel test robot builds first: W=1 on security/landlock/ with
 # clang (x86_64, the C hooks), and with gcc for i386, 32-bit arm and
-# big-endian s390x (Rust is not built there: the C hooks, and the port sets
-# in u64 words).  Each has its build directory, configured once: the arch's
+# big-endian s390x (Rust is not built there: the C hooks, and the port
+# table's keys in network byte order).  Each has its build directory, configured once: the arch's
 # defconfig, the Landlock selftests' config and the KUnit tests.
 xw1() { # NAME MAKE-ARGS...: W=1 of security/landlock/ in $WORK/build-lint-NAME
 	local name=$1 o=$WORK/build-lint-$1

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Landlock - Per-domain port sets for the network hooks
+ * Landlock - A domain's network port rules, as one hash table
  *
- * The structure and constants below only use types that bindgen can
+ * The structures and constants below only use types that bindgen can
  * represent: any implementation of the hooks can read them.
  */
 
@@ -13,12 +13,12 @@
 
 struct landlock_cred_security;
 struct landlock_domain;
+struct landlock_ruleset;
+struct layer_masks;
 struct sock;
 
 /* Number of network access rights (LANDLOCK_NUM_ACCESS_NET, cf. net.c). */
 #define LANDLOCK_NET_PORTS_NUM_ACCESS 4
-/* 64-bit words of a port bitmap: one bit per port. */
-#define LANDLOCK_NET_PORTS_SET_WORDS (65536 / 64)
 /*
  * Multiplier of the port table's hash (GOLDEN_RATIO_32 of <linux/hash.h>):
  * a port is first looked for in slot
@@ -28,70 +28,93 @@ struct sock;
 #define LANDLOCK_NET_PORTS_HASH 0x61C88647U
 
 /**
- * struct landlock_net_ports - The ports a domain allows, per network right
+ * struct landlock_net_port_slot - The rules of a domain for one port
  *
- * Compiled from the domain's rules when the domain is created, and as
- * immutable as the domain: a port is allowed for a handled right iff every
- * layer of the domain that handles this right allows the port for it, i.e.
- * iff the rule tree walk (landlock_unmask_layers()) allows it.  The rule tree
- * stays the source of truth: a denial walks it again, for the audit record
- * and the trace event.  A domain that handles no network right has none.
+ * What every reader needs: the layers that allow the port, per right, which
+ * give the answer (every layer handling the right allows it) and, on a
+ * denial, the denying layers; and the layers whose rule is quiet.  Layer
+ * level N is bit N - 1 of a mask.
+ */
+struct landlock_net_port_slot {
+	/**
+	 * @key: The port, a rule key: its value in network byte order, read as
+	 * a native u16.  0 marks an empty slot of the table, which never holds
+	 * port 0 (cf. &landlock_net_ports.port0).
+	 */
+	u16 key;
+	/**
+	 * @quiet: The layers whose rule for this port has the
+	 * %LANDLOCK_ADD_RULE_QUIET flag.
+	 */
+	u16 quiet;
+	/**
+	 * @layers: For each network right, by its bit number in
+	 * LANDLOCK_ACCESS_NET_*: the layers whose rule for this port grants it.
+	 */
+	u16 layers[LANDLOCK_NET_PORTS_NUM_ACCESS];
+};
+
+/**
+ * struct landlock_net_ports - The network port rules of a domain
  *
- * A port is a rule key: its value in network byte order, read as a native
- * u16.  The sets take one of two forms, whichever the allocator spends less
- * on for the domain (cf. net_ports.c): a hash table of the ports that some
- * right allows, with the rights allowing each, or a 65536-bit bitmap for
- * each handled right.  The readers only assume that a right without a
- * bitmap is looked up in the table.
+ * Built when the domain is created, from its parent's table and the new
+ * layer's ruleset (cf. net_ports.c), and as immutable as the domain.  The
+ * domain's rule tree holds no network key: this is the only copy of its
+ * port rules.  A domain that handles no network right has none.
+ *
+ * A port is allowed for a right iff every layer handling the right allows
+ * it: iff its slot's layers for the right are @handling's.  The table uses
+ * open addressing and linear probing from landlock_net_ports_slot(), and is
+ * at most two thirds full, so that every probe ends on an empty slot.
  */
 struct landlock_net_ports {
 	/**
-	 * @bits: For each network right, by its bit number in
-	 * LANDLOCK_ACCESS_NET_*: its bitmap (bit (port % 64) of word
-	 * (port / 64), LANDLOCK_NET_PORTS_SET_WORDS words), or NULL if the right
-	 * is not handled or is looked up in the table.
+	 * @handling: For each network right, by its bit number: the layers of
+	 * the domain that handle it.
 	 */
-	const u64 *bits[LANDLOCK_NET_PORTS_NUM_ACCESS];
+	u16 handling[LANDLOCK_NET_PORTS_NUM_ACCESS];
 	/**
-	 * @keys: The table's ports, @slots of them, stored after this header:
-	 * open addressing, linear probing from landlock_net_ports_slot(), at
-	 * most two thirds full, so that every probe ends.
+	 * @port0: The rules for port 0, which the table never holds: the
+	 * autobind check of every send without a destination asks for it, and
+	 * an absent key would probe to the end of its cluster.
 	 */
-	const u16 *keys;
-	/**
-	 * @rights: For each slot of @keys, the LANDLOCK_ACCESS_NET_* rights that
-	 * allow its port, or 0 if the slot is empty; after @keys.
-	 */
-	const u8 *rights;
-	/**
-	 * @slots: Number of slots of @keys and @rights (0 without a table).
-	 */
-	u32 slots;
+	struct landlock_net_port_slot port0;
 	/**
 	 * @handled: The LANDLOCK_ACCESS_NET_* rights that some layer of the
 	 * domain handles; the others are not restricted.
 	 */
 	u8 handled;
 	/**
-	 * @port0: The rights that allow port 0, which the table never holds:
-	 * the autobind check of every send without a destination asks for
-	 * it, and an absent key would probe to the end of its cluster.
+	 * @slots: Number of slots of @table.
 	 */
-	u8 port0;
+	u32 slots;
+	/**
+	 * @table: The ports with a rule in some layer, other than port 0.
+	 */
+	struct landlock_net_port_slot table[] __counted_by(slots);
 };
 
 #if IS_ENABLED(CONFIG_INET)
 
 #include <linux/bitops.h>
 
-int landlock_compile_net_ports(struct landlock_domain *const domain);
+struct landlock_net_ports *
+landlock_build_net_ports(const struct landlock_domain *parent,
+			 const struct landlock_domain *domain,
+			 const struct landlock_ruleset *ruleset);
 
 void landlock_free_net_ports(const struct landlock_net_ports *const ports);
 
-/* Rule tree walks for the check_rule_net_port trace event (cf. net.c). */
+void landlock_net_ports_unmask(const struct landlock_net_ports *ports,
+			       __be16 port, struct layer_masks *masks);
 
-bool landlock_net_walk_port(const struct landlock_cred_security *subject,
-			    u32 access, __be16 port);
+const struct landlock_net_port_slot *
+landlock_net_ports_rule(const struct landlock_net_ports *ports, __be16 port);
+
+/* The check_rule_net_port trace event (cf. net.c). */
+
+void landlock_net_trace_port(const struct landlock_cred_security *subject,
+			     u32 access, __be16 port);
 
 void landlock_net_trace_autobind(const struct landlock_cred_security *subject,
 				 struct sock *sk);
@@ -113,25 +136,30 @@ landlock_net_ports_slot(const struct landlock_net_ports *const ports,
 }
 
 /*
- * Returns the rights that allow @key (a port in network byte order read as a
- * native u16) in @ports' table, 0 if it is not there.
+ * Returns the rules of @ports for @key (a port in network byte order read as
+ * a native u16), or NULL if no layer has a rule for it.
  */
-static inline u8
+static inline const struct landlock_net_port_slot *
 landlock_net_ports_find(const struct landlock_net_ports *const ports,
 			const u16 key)
 {
 	u32 slot = landlock_net_ports_slot(ports, key);
 
+	if (!key)
+		return &ports->port0;
 	/* An empty slot ends the probe; there is one, but bound it anyway. */
 	for (u32 i = 0; i < ports->slots; i++) {
-		const u8 rights = ports->rights[slot];
+		const struct landlock_net_port_slot *const s =
+			&ports->table[slot];
 
-		if (!rights || ports->keys[slot] == key)
-			return rights;
+		if (s->key == key)
+			return s;
+		if (!s->key)
+			return NULL;
 		if (++slot == ports->slots)
 			slot = 0;
 	}
-	return 0;
+	return NULL;
 }
 
 /*
@@ -142,25 +170,13 @@ static inline bool
 landlock_net_ports_allow(const struct landlock_net_ports *const ports,
 			 const u32 access, const __be16 port)
 {
-	const u16 key = (__force u16)port;
-	const u64 *const bits = ports->bits[__ffs(access)];
+	const unsigned int right = __ffs(access);
+	const struct landlock_net_port_slot *s;
 
 	if (!landlock_net_ports_handles(ports, access))
 		return true;
-	if (bits)
-		return bits[key / 64] & BIT_ULL(key % 64);
-	if (!key)
-		return ports->port0 & access;
-	return landlock_net_ports_find(ports, key) & access;
-}
-
-#else /* IS_ENABLED(CONFIG_INET) */
-
-/* No network hooks: no port sets. */
-static inline int
-landlock_compile_net_ports(struct landlock_domain *const domain)
-{
-	return 0;
+	s = landlock_net_ports_find(ports, (__force u16)port);
+	return s && s->layers[right] == ports->handling[right];
 }
 
 #endif /* IS_ENABLED(CONFIG_INET) */

@@ -36,19 +36,18 @@ struct socket;
  */
 struct landlock_net_rs_subject {
 	/**
-	 * @cred: The task's Landlock credential, for the rule tree walks
-	 * (denials and trace events).
+	 * @cred: The task's Landlock credential, for the denials and the trace
+	 * events.
 	 */
 	const struct landlock_cred_security *cred;
 	/**
-	 * @ports: The port sets of the task's domain.
+	 * @ports: The port rules of the task's domain.
 	 */
 	const struct landlock_net_ports *ports;
 	/**
 	 * @trace: The check_rule_net_port trace event is enabled: the hooks
-	 * then also walk the rule tree, with landlock_net_walk_port() and
-	 * landlock_net_trace_autobind(), which emit it.  The decision is
-	 * still @ports'.
+	 * then also call landlock_net_trace_port() and
+	 * landlock_net_trace_autobind(), which emit it.
 	 */
 	bool trace;
 };

@@ -12,10 +12,9 @@
 //! built without Rust).  The C side of each hook (`net.c`) registers it and finds the domain:
 //! it only calls the Rust one for a task whose domain handles a network right, on a socket that is
 //! not a kernel one, with a [`Subject`].  Every decision is then taken here: a port is checked
-//! against the domain's compiled port sets ([`PortSets`]: a bit test, or one or two probes of a
-//! hash table), and C walks the rule tree again only to log a denial, with a request described by
-//! scalars (see `net_request.h`), or to emit the `check_rule_net_port` trace event while it is
-//! enabled.
+//! against the domain's port rules ([`PortSets`]: one or two probes of a hash table), and C reads
+//! the same slot again only to log a denial, with a request described by scalars (see
+//! `net_request.h`), or to emit the `check_rule_net_port` trace event while it is enabled.
 //!
 //! A send without a destination, most datagrams' path, only needs the autobind check of
 //! [`check_autobind_udp_socket()`]: a socket bound explicitly to a port (`SOCK_BINDPORT_LOCK`)
@@ -47,7 +46,7 @@
 //!
 //! The hooks reach the kernel through `kernel::` abstractions only.  Landlock's own C interface
 //! (the entry points that `net.c` calls, the structures it passes, and the functions called back
-//! to walk the rule tree and log a denial) is wrapped by `c_api`, the one module that names
+//! to emit the trace event and log a denial) is wrapped by `c_api`, the one module that names
 //! `kernel::bindings`.
 //!
 //! C header: [`security/landlock/net_rs.h`](srctree/security/landlock/net_rs.h)

@@ -79,14 +79,16 @@ int main(void)
 	OFFSET(SUBJ_TRACE, landlock_net_rs_subject, trace);
 	SIZE(SUBJ_SIZE, struct landlock_net_rs_subject);
 
-	/* struct landlock_net_ports: compiled by C, read by Rust. */
-	OFFSET(PORTS_BITS, landlock_net_ports, bits);
-	OFFSET(PORTS_KEYS, landlock_net_ports, keys);
-	OFFSET(PORTS_RIGHTS, landlock_net_ports, rights);
-	OFFSET(PORTS_SLOTS, landlock_net_ports, slots);
+	/* struct landlock_net_ports: built by C, read by Rust. */
+	OFFSET(PORTS_HANDLING, landlock_net_ports, handling);
+	OFFSET(PORTS_PORT0, landlock_net_ports, port0);
 	OFFSET(PORTS_HANDLED, landlock_net_ports, handled);
 	FIELD_SIZE(PORTS_HANDLED_SIZE, landlock_net_ports, handled);
-	OFFSET(PORTS_PORT0, landlock_net_ports, port0);
+	OFFSET(PORTS_SLOTS, landlock_net_ports, slots);
+	OFFSET(PORTS_TABLE, landlock_net_ports, table);
+	OFFSET(SLOT_KEY, landlock_net_port_slot, key);
+	OFFSET(SLOT_LAYERS, landlock_net_port_slot, layers);
+	SIZE(SLOT_SIZE, struct landlock_net_port_slot);
 	SIZE(PORTS_SIZE, struct landlock_net_ports);
 	return 0;
 }

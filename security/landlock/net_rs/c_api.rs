@@ -7,8 +7,8 @@
 //! - the entry points that `net.c` calls, which turn their raw arguments into the views of
 //!   `kernel::net::socket` and a [`Subject`], and the hooks' [`Result`] into an error code;
 //! - the views of the structures `net.c` passes ([`Subject`], [`PortSets`]);
-//! - the C functions the hooks call back, only to walk the rule tree when the trace event is
-//!   enabled ([`Subject::walk_port`], [`Subject::walk_autobind`]) and to log a denial
+//! - the C functions the hooks call back, only to emit the trace event when it is enabled
+//!   ([`Subject::emit_trace_port`], [`Subject::emit_trace_autobind`]) and to log a denial
 //!   ([`Subject::deny`], with a [`NetRequest`]);
 //! - the build-time checks of bindgen's view of every C structure the hooks read (`layout`).
 //!
@@ -43,14 +43,12 @@ pub(crate) mod access {
     pub(crate) const CONNECT_SEND_UDP: u32 = bindings::LANDLOCK_ACCESS_NET_CONNECT_SEND_UDP;
 }
 
-/// 64-bit words of a port bitmap (`LANDLOCK_NET_PORTS_SET_WORDS`).
-pub(crate) const SET_WORDS: usize = bindings::LANDLOCK_NET_PORTS_SET_WORDS as usize;
 /// Number of network access rights (`LANDLOCK_NET_PORTS_NUM_ACCESS`).
 pub(crate) const NUM_ACCESS: usize = bindings::LANDLOCK_NET_PORTS_NUM_ACCESS as usize;
 /// Multiplier of the port table's hash (`LANDLOCK_NET_PORTS_HASH`).
 pub(crate) const PORTS_HASH: u32 = bindings::LANDLOCK_NET_PORTS_HASH;
 
-// Each right indexes the port sets by its bit number (`NetAccess::bit()`).
+// Each right indexes the port rules by its bit number (`NetAccess::bit()`).
 static_assert!(access::BIND_TCP.trailing_zeros() < NUM_ACCESS as u32);
 static_assert!(access::CONNECT_TCP.trailing_zeros() < NUM_ACCESS as u32);
 static_assert!(access::BIND_UDP.trailing_zeros() < NUM_ACCESS as u32);
@@ -152,35 +150,49 @@ pub(crate) unsafe extern "C" fn landlock_rs_socket_sendmsg(
     from_result(|| socket_sendmsg(&subject, sock, msg).map(|()| 0))
 }
 
-/// The compiled port sets of a domain (`struct landlock_net_ports`): which network rights the
-/// domain handles and, for each, which ports every layer allows.  The fields are read when a check
-/// needs them, as the C reader (`landlock_net_ports_allow()`) does.
+/// The rules of a domain for one port (`struct landlock_net_port_slot`).
+pub(crate) type PortSlot = bindings::landlock_net_port_slot;
+
+/// The network port rules of a domain (`struct landlock_net_ports`): which network rights the
+/// domain handles, by which layers, and for each port with a rule, which layers allow each right.
+/// The fields are read when a check needs them, as the C reader (`landlock_net_ports_allow()`)
+/// does.
 ///
 /// # Invariants
 ///
-/// During `'a`, each non-null `bits` entry of `raw` points to `SET_WORDS` initialised words,
-/// `keys` and `rights` point to `slots` initialised entries each (or `slots` is 0), and neither
-/// `raw` nor the memory it points to changes.
+/// During `'a`, neither `raw`, nor `table`, nor what they point to changes, and `table` is the
+/// table of `raw` (`raw.slots` slots).
 #[derive(Clone, Copy)]
 pub(crate) struct PortSets<'a> {
     raw: &'a RawPortSets,
+    table: &'a [PortSlot],
 }
 
 /// Landlock's C representation of [`PortSets`].
 type RawPortSets = bindings::landlock_net_ports;
 
 impl<'a> PortSets<'a> {
-    /// Returns the view of `raw`.
+    /// Returns the view of the table at `raw`.
     ///
     /// # Safety
     ///
-    /// During `'a`, each non-null `bits` entry of `raw` points to `SET_WORDS` initialised words,
-    /// `keys` and `rights` point to `slots` initialised entries each (or `slots` is 0), and none
-    /// of them changes (cf. the type invariants).  `landlock_compile_net_ports()` builds such
-    /// port sets.
-    unsafe fn from_raw(raw: &'a RawPortSets) -> Self {
+    /// During `'a`, `raw` points to a table as `landlock_build_net_ports()` builds it: its header
+    /// followed by `slots` initialised slots, none of which changes.
+    unsafe fn from_raw(raw: *const RawPortSets) -> Self {
+        // SAFETY: Per the safety requirements, `raw` is valid for reads for `'a`, and its table
+        // holds `slots` initialised slots, aligned for their type, which do not change during
+        // `'a`; the pointer to the table derives from `raw`, which covers the whole allocation.
+        let (raw, table) = unsafe {
+            (
+                &*raw,
+                core::slice::from_raw_parts(
+                    core::ptr::addr_of!((*raw).table).cast::<PortSlot>(),
+                    (*raw).slots as usize,
+                ),
+            )
+        };
         // INVARIANT: Per the safety requirements.
-        Self { raw }
+        Self { raw, table }
     }
 
     /// Returns the `LANDLOCK_ACCESS_NET_*` rights that the domain handles.
@@ -189,36 +201,22 @@ impl<'a> PortSets<'a> {
         u32::from(self.raw.handled)
     }
 
-    /// Returns the `LANDLOCK_ACCESS_NET_*` rights that allow port 0 (not in the table).
+    /// Returns the layers of the domain that handle `access` (bit `level - 1`).
     #[inline(always)]
-    pub(crate) fn port0(&self) -> u32 {
-        u32::from(self.raw.port0)
+    pub(crate) fn handling(&self, access: NetAccess) -> u16 {
+        self.raw.handling[access.bit()]
     }
 
-    /// Returns the bitmap of `access`, if it has one.
+    /// Returns the rules of port 0 (not in the table).
     #[inline(always)]
-    pub(crate) fn bitmap(&self, access: NetAccess) -> Option<&'a [u64; SET_WORDS]> {
-        let bits = self.raw.bits[access.bit()];
-        // SAFETY: A non-null `bits` entry points to `SET_WORDS` initialised words, aligned for
-        // `u64`, which do not change during `'a` (cf. the type invariants).
-        unsafe { bits.cast::<[u64; SET_WORDS]>().as_ref() }
+    pub(crate) fn port0(&self) -> &'a PortSlot {
+        &self.raw.port0
     }
 
-    /// Returns the slots of the table: their ports and the rights allowing each (0: empty).
+    /// Returns the slots of the table (key 0: empty).
     #[inline(always)]
-    pub(crate) fn table(&self) -> (&'a [u16], &'a [u8]) {
-        let slots = self.raw.slots as usize;
-        if slots == 0 || self.raw.keys.is_null() || self.raw.rights.is_null() {
-            return (&[], &[]);
-        }
-        // SAFETY: `keys` and `rights` point to `slots` initialised entries each, aligned for their
-        // types, which do not change during `'a` (cf. the type invariants).
-        unsafe {
-            (
-                core::slice::from_raw_parts(self.raw.keys, slots),
-                core::slice::from_raw_parts(self.raw.rights, slots),
-            )
-        }
+    pub(crate) fn table(&self) -> &'a [PortSlot] {
+        self.table
     }
 }
 
@@ -229,7 +227,7 @@ impl<'a> PortSets<'a> {
 ///
 /// `raw` was filled by `NET_SUBJECT()` (`net.c`) for the current hook call, which `'a` does
 /// not outlive: `raw.cred` points into the current task's credentials, which the task cannot
-/// replace while running the hook, `raw.ports` to the port sets of its domain (as immutable and
+/// replace while running the hook, `raw.ports` to the port rules of its domain (as immutable and
 /// long-lived as the domain, which the credentials reference).
 pub(crate) struct Subject<'a> {
     raw: &'a bindings::landlock_net_rs_subject,
@@ -245,46 +243,45 @@ impl<'a> Subject<'a> {
     /// - `raw` is valid for reads and not written;
     /// - `raw.cred` points to the current task's Landlock credential, whose domain handles at
     ///   least one network right;
-    /// - `raw.ports` points to that domain's port sets, as `landlock_compile_net_ports()` built
-    ///   them (neither they nor the memory they point to change while the domain lives).
+    /// - `raw.ports` points to that domain's port rules, as `landlock_build_net_ports()` built
+    ///   them (they do not change while the domain lives).
     ///
     /// This is what `NET_SUBJECT()` (`net.c`) fills for the current hook call.
     unsafe fn from_raw(raw: *const bindings::landlock_net_rs_subject) -> Self {
         // SAFETY: Per the safety requirements, `raw` is valid for reads for `'a`.
         let raw = unsafe { &*raw };
-        // SAFETY: Per the safety requirements, `raw.ports` points to port sets as
-        // `landlock_compile_net_ports()` built them, which, with the memory they point to, are
-        // valid and do not change during `'a`: what `PortSets::from_raw()` requires.
-        let sets = unsafe { PortSets::from_raw(&*raw.ports) };
+        // SAFETY: Per the safety requirements, `raw.ports` points to a table as
+        // `landlock_build_net_ports()` builds it, which does not change during `'a`: what
+        // `PortSets::from_raw()` requires.
+        let sets = unsafe { PortSets::from_raw(raw.ports) };
         // INVARIANT: Per the safety requirements.
         Self { raw, sets }
     }
 
-    /// Returns the domain's port sets.
+    /// Returns the domain's port rules.
     #[inline(always)]
     pub(crate) fn sets(&self) -> PortSets<'a> {
         self.sets
     }
 
-    /// Returns whether the `check_rule_net_port` trace event is enabled: the hooks then also walk
-    /// the rule tree, which emits it.
+    /// Returns whether the `check_rule_net_port` trace event is enabled: the hooks then also ask
+    /// C to emit it.
     #[inline(always)]
     pub(crate) fn tracing(&self) -> bool {
         self.raw.trace
     }
 
-    /// Walks the rule tree for `port` (network byte order) and `access`, which the domain
-    /// handles, emitting the trace event, and returns whether the domain allows it.
-    pub(crate) fn walk_port(&self, access: NetAccess, port: u16) -> bool {
-        // SAFETY: `self.raw.cred` is a valid Landlock credential by the type invariant.  C
-        // accepts any right: one that the domain does not handle is allowed.
-        unsafe { bindings::landlock_net_walk_port(self.raw.cred, access.mask(), port) }
+    /// Emits the trace event of the check of `port` (network byte order) for `access`, which the
+    /// domain handles, if some layer has a rule for `port`.
+    pub(crate) fn emit_trace_port(&self, access: NetAccess, port: u16) {
+        // SAFETY: `self.raw.cred` is a valid Landlock credential by the type invariant, whose
+        // domain has port rules (it handles a network right).
+        unsafe { bindings::landlock_net_trace_port(self.raw.cred, access.mask(), port) }
     }
 
-    /// Walks the rule tree for the autobind of `sk`, emitting the trace event, if it has no local
-    /// port.
+    /// Emits the trace event of the autobind check of `sk`, if it has no local port.
     #[inline(never)]
-    pub(crate) fn walk_autobind(&self, sk: &Sock) {
+    pub(crate) fn emit_trace_autobind(&self, sk: &Sock) {
         // `landlock_net_trace_autobind()` reads the port of an inet socket, and only inet sockets
         // autobind: a socket read as inet here is one for good (`IPV6_ADDRFORM` only changes
         // `AF_INET6` to `AF_INET`).
@@ -299,9 +296,9 @@ impl<'a> Subject<'a> {
 
     /// Logs the denial of `req`, whose access the domain handles, and returns `EACCES`.
     ///
-    /// The C side walks the rule tree again to find the denying layers: if the tree allowed the
-    /// port, which the port sets compiled from it never deny, it would log nothing and return
-    /// `Ok(())`, as the C hooks do.
+    /// The C side reads the port's slot again to find the denying layers: if it allowed the port
+    /// (which [`PortSets::allows`] then does too), it would log nothing and return `Ok(())`, as
+    /// the C hooks do.
     pub(crate) fn deny(&self, req: &NetRequest<'_>) -> Result {
         // SAFETY: `self.raw.cred` is a valid Landlock credential by the type invariant (C allows,
         // without logging, a right that its domain does not handle).  `req.raw.sk` is a valid
@@ -363,45 +360,43 @@ impl<'a> NetRequest<'a> {
     }
 }
 
-/// Port sets built from Rust data, for the KUnit tests.
+/// Port rules built from Rust data, for the KUnit tests.
 #[cfg(CONFIG_SECURITY_LANDLOCK_KUNIT_TEST)]
 pub(crate) struct TestPortSets<'a> {
     raw: RawPortSets,
-    _data: PhantomData<(&'a [u64; SET_WORDS], &'a [u16], &'a [u8])>,
+    table: &'a [PortSlot],
 }
 
 #[cfg(CONFIG_SECURITY_LANDLOCK_KUNIT_TEST)]
 impl<'a> TestPortSets<'a> {
-    /// Returns port sets handling `handled`, with the bitmaps `bits` (indexed by
-    /// [`NetAccess::bit()`]), the table `keys` and `rights` (as many slots as the shorter of
-    /// them), and the rights allowing port 0.
+    /// Returns port rules handling `handled`, by the layers `handling` (indexed by
+    /// [`NetAccess::bit()`]), with the rules `port0` of port 0 and the table `table`.
     pub(crate) fn new(
         handled: u8,
-        bits: [Option<&'a [u64; SET_WORDS]>; NUM_ACCESS],
-        keys: &'a [u16],
-        rights: &'a [u8],
-        port0: u8,
+        handling: [u16; NUM_ACCESS],
+        port0: PortSlot,
+        table: &'a [PortSlot],
     ) -> Self {
-        let slots = keys.len().min(rights.len());
-        Self {
-            raw: RawPortSets {
-                bits: bits.map(|set| set.map_or(core::ptr::null(), |set| set.as_ptr())),
-                keys: keys.as_ptr(),
-                rights: rights.as_ptr(),
-                slots: u32::try_from(slots).unwrap_or(0),
-                handled,
-                port0,
-            },
-            _data: PhantomData,
-        }
+        // SAFETY: `struct landlock_net_ports` is a plain C structure of integers and an empty
+        // array, for which all-zero bytes are valid.
+        let mut raw: RawPortSets = unsafe { core::mem::zeroed() };
+        raw.handled = handled;
+        raw.handling = handling;
+        raw.port0 = port0;
+        raw.slots = u32::try_from(table.len()).unwrap_or(0);
+        Self { raw, table }
     }
 
-    /// Returns the view of these port sets.
+    /// Returns the view of these port rules.
     pub(crate) fn sets(&self) -> PortSets<'_> {
-        // SAFETY: `self.raw` points to the bitmaps and the table given to `new()`, which are
-        // borrowed (thus not written) for as long as `self`, and has `slots` entries in each of
-        // `keys` and `rights` (or 0 slots, if there are more than `u32::MAX`).
-        unsafe { PortSets::from_raw(&self.raw) }
+        // INVARIANT: `self.raw` and `self.table` are borrowed (thus not written) for as long as
+        // the view, and `raw.slots` is the length of `table` (or 0 if it is longer than
+        // `u32::MAX`, then an empty table).
+        let table = &self.table[..self.raw.slots as usize];
+        PortSets {
+            raw: &self.raw,
+            table,
+        }
     }
 }
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 
-//! The current task, its domain's port sets, and the checks of ports and autobinds.
+//! The current task, its domain's port rules, and the checks of ports and autobinds.
 
 use super::*;
 
@@ -11,36 +11,41 @@ impl PortSets<'_> {
         self.handled() & access.mask() != 0
     }
 
-    /// Returns whether the domain allows `port` (network byte order) for `access`: a bit test,
-    /// or a probe of the table from the slot that `slot()` gives (cf.
-    /// `landlock_net_ports_allow()`).  A right that the domain does not handle is allowed; a
-    /// table without an empty slot (which the C side never builds) ends the probe after one
-    /// round.
+    /// Returns the rules of `port` (network byte order), if some slot holds them: port 0's are
+    /// in the header, the others in the table, probed from the slot that `slot()` gives (cf.
+    /// `landlock_net_ports_find()`).  A table without an empty slot (which the C side never
+    /// builds) ends the probe after one round.
+    #[inline(always)]
+    pub(crate) fn find(&self, port: u16) -> Option<&PortSlot> {
+        if port == 0 {
+            // The autobind check of every send without a destination.
+            return Some(self.port0());
+        }
+        let table = self.table();
+        let mut i = slot(port, table.len());
+        for _ in 0..table.len() {
+            let s = table.get(i)?;
+            if s.key == port {
+                return Some(s);
+            }
+            if s.key == 0 {
+                return None;
+            }
+            i = if i + 1 == table.len() { 0 } else { i + 1 };
+        }
+        None
+    }
+
+    /// Returns whether the domain allows `port` (network byte order) for `access`: whether every
+    /// layer handling `access` allows it (cf. `landlock_net_ports_allow()`).  A right that the
+    /// domain does not handle is allowed.
     #[inline(always)]
     pub(crate) fn allows(&self, access: NetAccess, port: u16) -> bool {
         if !self.handles(access) {
             return true;
         }
-        if let Some(set) = self.bitmap(access) {
-            let port = usize::from(port);
-            return set[port / 64] & (1 << (port % 64)) != 0;
-        }
-        if port == 0 {
-            // Not in the table: the autobind check of every send without a destination.
-            return self.port0() & access.mask() != 0;
-        }
-        let (keys, rights) = self.table();
-        let mut i = slot(port, keys.len());
-        for _ in 0..keys.len() {
-            let (Some(&key), Some(&r)) = (keys.get(i), rights.get(i)) else {
-                return false;
-            };
-            if r == 0 || key == port {
-                return u32::from(r) & access.mask() != 0;
-            }
-            i = if i + 1 == keys.len() { 0 } else { i + 1 };
-        }
-        false
+        self.find(port)
+            .is_some_and(|s| s.layers[access.bit()] == self.handling(access))
     }
 }
 
@@ -63,20 +68,15 @@ impl Subject<'_> {
     /// Returns whether the domain allows `port` (network byte order) for `access`, which it
     /// handles.
     pub(crate) fn port_allowed(&self, access: NetAccess, port: u16) -> bool {
-        let allowed = self.sets().allows(access, port);
-        self.trace_port(access, port, allowed);
-        allowed
+        self.trace_port(access, port);
+        self.sets().allows(access, port)
     }
 
-    /// Emits the trace event of the check of `port` for `access`, whose answer is `allowed`, if
-    /// the event is enabled.
+    /// Emits the trace event of the check of `port` for `access`, if the event is enabled.
     #[inline(always)]
-    pub(crate) fn trace_port(&self, access: NetAccess, port: u16, allowed: bool) {
+    pub(crate) fn trace_port(&self, access: NetAccess, port: u16) {
         if self.tracing() {
-            // The check_rule_net_port trace event is enabled: the rule tree walk emits it.
-            let walked = self.walk_port(access, port);
-            // The port sets are compiled from the rule tree: they must agree (as in the C hooks).
-            kernel::warn_on!(walked != allowed);
+            self.emit_trace_port(access, port);
         }
     }
 
@@ -84,7 +84,7 @@ impl Subject<'_> {
     #[inline(always)]
     pub(crate) fn trace_autobind(&self, sk: &Sock) {
         if self.tracing() {
-            self.walk_autobind(sk);
+            self.emit_trace_autobind(sk);
         }
     }
 }
@@ -175,7 +175,7 @@ pub(crate) fn check_access_socket(
     // The common case: an allowed port of a complete address.
     if let Some(port) = fast_port(addr.as_bytes(), addr.addrlen()) {
         if subject.sets().allows(access, port) {
-            subject.trace_port(access, port, true);
+            subject.trace_port(access, port);
             return Ok(());
         }
     }

@@ -7,10 +7,7 @@ use super::*;
 #[kunit_tests(landlock_net_rust)]
 mod tests {
     use super::*;
-    use kernel::{
-        init::InPlaceInit,
-        net::socket::{family::AF_UNIX, SOCKADDR_STORAGE_SIZE},
-    };
+    use kernel::net::socket::{family::AF_UNIX, SOCKADDR_STORAGE_SIZE};
 
     /// Not an address family.
     const AF_BOGUS: u16 = 0xffff;
@@ -852,46 +849,8 @@ mod tests {
         );
     }
 
-    #[test]
-    fn port_sets_bitmaps() {
-        // A domain handling BIND_UDP and CONNECT_TCP, not the other rights.
-        // Zeroed in place: two bitmaps do not fit on the stack.
-        let mut bits =
-            KBox::<[[u64; SET_WORDS]; 2]>::init(pin_init::init_zeroed(), GFP_KERNEL).unwrap();
-        // Bits 0, 63, 64 (word boundaries), 0x3412 (port 4660 in network byte order on little
-        // endian) and 65535 of BIND_UDP; only 80 of CONNECT_TCP.
-        for port in [0usize, 63, 64, 0x3412, 65535] {
-            bits[0][port / 64] |= 1 << (port % 64);
-        }
-        bits[1][80 / 64] |= 1 << (80 % 64);
-        let mut sets_bits = [None; NUM_ACCESS];
-        sets_bits[NetAccess::BindUdp.bit()] = Some(&bits[0]);
-        sets_bits[NetAccess::ConnectTcp.bit()] = Some(&bits[1]);
-        let test_sets = TestPortSets::new(
-            (NetAccess::BindUdp.mask() | NetAccess::ConnectTcp.mask()) as u8,
-            sets_bits,
-            &[],
-            &[],
-            0,
-        );
-        let sets = test_sets.sets();
-
-        assert!(sets.handles(NetAccess::BindUdp));
-        assert!(sets.handles(NetAccess::ConnectTcp));
-        assert!(!sets.handles(NetAccess::BindTcp));
-        assert!(!sets.handles(NetAccess::ConnectSendUdp));
-        for port in 0..=u16::MAX {
-            let bind_udp = matches!(port, 0 | 63 | 64 | 0x3412 | 65535);
-            assert_eq!(sets.allows(NetAccess::BindUdp, port), bind_udp);
-            assert_eq!(sets.allows(NetAccess::ConnectTcp, port), port == 80);
-            // Not handled: not restricted.
-            assert!(sets.allows(NetAccess::BindTcp, port));
-            assert!(sets.allows(NetAccess::ConnectSendUdp, port));
-        }
-    }
-
     /// The first slot of a key, as C computes it (`landlock_net_ports_slot()`): the same values
-    /// are checked by the C KUnit test `test_compiled_ports_slot`.
+    /// are checked by the C KUnit test `test_net_ports_slot`.
     #[test]
     fn slot_known_answers() {
         for (key, slots, first) in [
@@ -907,69 +866,97 @@ mod tests {
         }
     }
 
+    /// Returns an empty slot.
+    fn empty_slot() -> PortSlot {
+        PortSlot {
+            key: 0,
+            quiet: 0,
+            layers: [0; NUM_ACCESS],
+        }
+    }
+
     #[test]
     fn port_sets_table() {
-        // A domain handling every right but BIND_TCP; the first and last keys are in the table.
-        let bind_udp = NetAccess::BindUdp.mask() as u8;
-        let send_udp = NetAccess::ConnectSendUdp.mask() as u8;
-        let connect_tcp = NetAccess::ConnectTcp.mask() as u8;
+        let (bind_udp, send_udp, connect_tcp) = (
+            NetAccess::BindUdp,
+            NetAccess::ConnectSendUdp,
+            NetAccess::ConnectTcp,
+        );
+        // Two layers: BIND_UDP handled by both, CONNECT_SEND_UDP by the first, CONNECT_TCP by the
+        // second, BIND_TCP by none.
+        let layers = |b: u16, s: u16, c: u16| {
+            let mut l = [0u16; NUM_ACCESS];
+            l[bind_udp.bit()] = b;
+            l[send_udp.bit()] = s;
+            l[connect_tcp.bit()] = c;
+            l
+        };
+        let handling = layers(0b11, 0b01, 0b10);
+        let handled = (bind_udp.mask() | send_udp.mask() | connect_tcp.mask()) as u8;
+        // The layers allowing each right, per port; the first and last keys are in the table.
         let entries = [
-            (0u16, bind_udp),
-            (1, send_udp),
-            (0x00ff, connect_tcp),
-            (0x0100, bind_udp | send_udp),
-            (0x3412, bind_udp | send_udp | connect_tcp),
-            (0xfffe, send_udp),
-            (0xffff, bind_udp),
+            (0u16, layers(0b11, 0, 0)),
+            (1, layers(0b01, 0b01, 0)),
+            (0x00ff, layers(0, 0, 0b10)),
+            (0x0100, layers(0b10, 0b01, 0)),
+            (0x3412, layers(0b11, 0b01, 0b10)),
+            (0xfffe, layers(0, 0, 0)),
+            (0xffff, layers(0b11, 0, 0)),
         ];
         // 13 slots, filled as the C side does: linear probing from `slot()`, port 0 aside.
-        let mut keys = [0u16; 13];
-        let mut rights = [0u8; 13];
-        for (key, r) in entries.into_iter().filter(|(key, _)| *key != 0) {
-            let mut i = slot(key, keys.len());
-            while rights[i] != 0 {
-                i = (i + 1) % keys.len();
+        let mut table: [PortSlot; 13] = core::array::from_fn(|_| empty_slot());
+        let mut port0 = empty_slot();
+        for (key, l) in entries {
+            if key == 0 {
+                port0.layers = l;
+                continue;
             }
-            keys[i] = key;
-            rights[i] = r;
+            let mut i = slot(key, table.len());
+            while table[i].key != 0 {
+                i = (i + 1) % table.len();
+            }
+            table[i].key = key;
+            table[i].layers = l;
         }
-        let test_sets = TestPortSets::new(
-            bind_udp | send_udp | connect_tcp,
-            [None; NUM_ACCESS],
-            &keys,
-            &rights,
-            bind_udp,
-        );
+        let test_sets = TestPortSets::new(handled, handling, port0, &table);
         let sets = test_sets.sets();
         for port in 0..=u16::MAX {
             let listed = entries
                 .iter()
                 .find(|(key, _)| *key == port)
-                .map_or(0, |(_, r)| *r);
-            for access in [
-                NetAccess::BindUdp,
-                NetAccess::ConnectSendUdp,
-                NetAccess::ConnectTcp,
-            ] {
+                .map_or([0; NUM_ACCESS], |(_, l)| *l);
+            for access in [bind_udp, send_udp, connect_tcp] {
                 assert_eq!(
                     sets.allows(access, port),
-                    u32::from(listed) & access.mask() != 0
+                    listed[access.bit()] == handling[access.bit()]
                 );
             }
             // Not handled: not restricted.
             assert!(sets.allows(NetAccess::BindTcp, port));
         }
+        // Known answers: every handling layer must allow.
+        assert!(sets.allows(bind_udp, 0));
+        assert!(!sets.allows(bind_udp, 1));
+        assert!(sets.allows(send_udp, 1));
+        assert!(sets.allows(connect_tcp, 0x00ff));
+        assert!(!sets.allows(bind_udp, 0x0100));
+        assert!(!sets.allows(send_udp, 0xfffe));
+        assert!(!sets.allows(bind_udp, 2));
 
         // A full table (never built by C): a missing port ends the probe, denied.
-        let full_keys = [1u16, 2, 3];
-        let full_rights = [bind_udp; 3];
-        let test_sets =
-            TestPortSets::new(bind_udp, [None; NUM_ACCESS], &full_keys, &full_rights, 0);
+        let mut full: [PortSlot; 3] = core::array::from_fn(|_| empty_slot());
+        for (i, s) in full.iter_mut().enumerate() {
+            s.key = i as u16 + 1;
+            s.layers[bind_udp.bit()] = 1;
+        }
+        let mut handling = [0u16; NUM_ACCESS];
+        handling[bind_udp.bit()] = 1;
+        let test_sets = TestPortSets::new(bind_udp.mask() as u8, handling, empty_slot(), &full);
         let sets = test_sets.sets();
         for port in 1..=3 {
-            assert!(sets.allows(NetAccess::BindUdp, port));
+            assert!(sets.allows(bind_udp, port));
         }
-        assert!(!sets.allows(NetAccess::BindUdp, 4));
+        assert!(!sets.allows(bind_udp, 4));
     }
 
     #[test]

@@ -83,12 +83,14 @@ c_field!(bindings::landlock_net_rs_subject, cred, SUBJ_CRED);
 c_field!(bindings::landlock_net_rs_subject, ports, SUBJ_PORTS);
 c_field!(bindings::landlock_net_rs_subject, trace, SUBJ_TRACE);
 static_assert!(size_of::<bindings::landlock_net_rs_subject>() == c_layout::SUBJ_SIZE);
-// `struct landlock_net_ports`, read by `PortSets`.
-c_field!(bindings::landlock_net_ports, bits, PORTS_BITS);
-c_field!(bindings::landlock_net_ports, keys, PORTS_KEYS);
-c_field!(bindings::landlock_net_ports, rights, PORTS_RIGHTS);
-c_field!(bindings::landlock_net_ports, slots, PORTS_SLOTS);
-c_field!(bindings::landlock_net_ports, handled, PORTS_HANDLED);
+// `struct landlock_net_ports` and its slots, read by `PortSets`.
+c_field!(bindings::landlock_net_ports, handling, PORTS_HANDLING);
 c_field!(bindings::landlock_net_ports, port0, PORTS_PORT0);
+c_field!(bindings::landlock_net_ports, handled, PORTS_HANDLED);
 static_assert!(size_of::<u8>() == c_layout::PORTS_HANDLED_SIZE);
+c_field!(bindings::landlock_net_ports, slots, PORTS_SLOTS);
+c_field!(bindings::landlock_net_ports, table, PORTS_TABLE);
+c_field!(bindings::landlock_net_port_slot, key, SLOT_KEY);
+c_field!(bindings::landlock_net_port_slot, layers, SLOT_LAYERS);
+static_assert!(size_of::<bindings::landlock_net_port_slot>() == c_layout::SLOT_SIZE);
 static_assert!(size_of::<bindings::landlock_net_ports>() == c_layout::PORTS_SIZE);
