@@ -7,7 +7,8 @@
  * landlock_net_ports in net_ports.h), built when the domain is created from
  * its parent's table and the new layer's ruleset: a slot holds, for one port,
  * the layers that allow each right and the layers whose rule is quiet.  One
- * lookup (one or two probes, whatever the number of rules) gives the answer,
+ * lookup (a few probes on average, whatever the number of rules) gives the
+ * answer,
  * and, on a denial, the layer masks that the audit record and the trace
  * event need, as the rule tree walk (landlock_unmask_layers()) gives them.
  *
@@ -21,6 +22,7 @@
 #include <linux/bitops.h>
 #include <linux/build_bug.h>
 #include <linux/err.h>
+#include <linux/hash.h>
 #include <linux/lockdep.h>
 #include <linux/overflow.h>
 #include <linux/prandom.h>
@@ -35,6 +37,9 @@
 #include "ruleset.h"
 
 static_assert(LANDLOCK_NET_PORTS_NUM_ACCESS == LANDLOCK_NUM_ACCESS_NET);
+static_assert(LANDLOCK_NET_PORTS_HASH == GOLDEN_RATIO_32);
+/* landlock_net_ports_grants() fills access masks. */
+static_assert(__same_type(access_mask_t, u32));
 /* A u16 has a bit for each layer. */
 static_assert(LANDLOCK_MAX_NUM_LAYERS <= BITS_PER_TYPE(u16));
 /* A slot's key is a port in network byte order. */
@@ -48,15 +53,17 @@ static size_t table_size(const size_t slots)
 }
 
 /*
- * Returns the number of slots of a table of @num ports: at least one and a
- * half per port, and all that fit in the allocator's size class of those
- * (kmalloc rounds a request up to its size class, or to a power-of-two
- * number of pages).
+ * Returns the number of slots of a table of @num ports (counted with their
+ * duplicates): at least one and a half per port, and all that fit in the
+ * allocator's size class of those (kmalloc rounds a request up to its size
+ * class, or to a power-of-two number of pages).
  */
-static u32 table_slots(const size_t num)
+static u32 table_slots(size_t num)
 {
 	if (!num)
 		return 0;
+	/* The table never holds port 0, nor twice a port. */
+	num = min_t(size_t, num, U16_MAX);
 	return (kmalloc_size_roundup(table_size(DIV_ROUND_UP(num * 3, 2))) -
 		table_size(0)) /
 	       sizeof(struct landlock_net_port_slot);
@@ -91,9 +98,11 @@ static u8 init_handling(const struct landlock_domain *const domain,
 	for (size_t right = 0; right < LANDLOCK_NUM_ACCESS_NET; right++)
 		handling[right] = 0;
 	for (size_t i = 0; i < domain->num_layers; i++) {
-		const access_mask_t net = landlock_get_net_access_mask(domain, i);
+		const access_mask_t net =
+			landlock_get_net_access_mask(domain, i);
 
-		for (size_t right = 0; right < LANDLOCK_NUM_ACCESS_NET; right++) {
+		for (size_t right = 0; right < LANDLOCK_NUM_ACCESS_NET;
+		     right++) {
 			if (net & BIT(right))
 				handling[right] |= BIT(i);
 		}
@@ -165,7 +174,8 @@ static void add_layer(struct landlock_net_ports *const ports,
 		 * are the layer's.
 		 */
 		access = layer->access & handled;
-		for (size_t right = 0; right < LANDLOCK_NUM_ACCESS_NET; right++) {
+		for (size_t right = 0; right < LANDLOCK_NUM_ACCESS_NET;
+		     right++) {
 			if (access & BIT(right))
 				slot->layers[right] |= level_bit;
 		}
@@ -238,7 +248,8 @@ landlock_build_net_ports(const struct landlock_domain *const parent,
  * the layers whose rule is quiet.
  */
 void landlock_net_ports_unmask(const struct landlock_net_ports *const ports,
-			       const __be16 port, struct layer_masks *const masks)
+			       const __be16 port,
+			       struct layer_masks *const masks)
 {
 	const struct landlock_net_port_slot *const slot =
 		landlock_net_ports_find(ports, (__force u16)port);
@@ -279,6 +290,46 @@ landlock_net_ports_rule(const struct landlock_net_ports *const ports,
 			return slot;
 	}
 	return NULL;
+}
+
+/**
+ * landlock_net_ports_grants - What the rule of each layer for a port grants
+ *
+ * @domain: Domain whose port rules hold @slot.
+ * @slot: Rules of a port, from landlock_net_ports_rule().
+ * @grants: Filled with what the rule of each layer of @domain for @slot's
+ *          port grants, indexed by level - 1, or 0 for a layer without a
+ *          rule: the rights of the rule as a rule tree would hold them, i.e.
+ *          with those its layer does not handle (cf.
+ *          landlock_append_net_rule()), for the check_rule_net_port trace
+ *          event.
+ *
+ * A layer has a rule for a port if it grants a right or is quiet: a rule
+ * grants a handled right or is quiet (cf. add_rule_net_port()).
+ */
+void landlock_net_ports_grants(const struct landlock_domain *const domain,
+			       const struct landlock_net_port_slot *const slot,
+			       u32 *const grants)
+{
+	unsigned long with_rule = slot->quiet;
+
+	for (size_t right = 0; right < LANDLOCK_NUM_ACCESS_NET; right++)
+		with_rule |= slot->layers[right];
+	for (size_t i = 0; i < domain->num_layers; i++) {
+		access_mask_t access = 0;
+
+		if (!(with_rule & BIT(i))) {
+			grants[i] = 0;
+			continue;
+		}
+		for (size_t right = 0; right < LANDLOCK_NUM_ACCESS_NET;
+		     right++) {
+			if (slot->layers[right] & BIT(i))
+				access |= BIT(right);
+		}
+		grants[i] = access | (LANDLOCK_MASK_ACCESS_NET &
+				      ~landlock_get_net_access_mask(domain, i));
+	}
 }
 
 #ifdef CONFIG_SECURITY_LANDLOCK_KUNIT_TEST
@@ -377,6 +428,34 @@ static bool masks_allow(const struct layer_masks *const masks)
 	return true;
 }
 
+/*
+ * Compares what each layer's rule for @port grants, as the trace event shows
+ * it, with what the rule tree holds: the granted rights with those the layer
+ * does not handle (cf. landlock_append_net_rule()).
+ */
+static void compare_grants(struct kunit *const test,
+			   const struct ref_domain *const ref, const u16 port)
+{
+	const struct landlock_net_port_slot *const slot =
+		landlock_net_ports_rule(ref->domain->net_ports, htons(port));
+	const int p = ref_index(ref, port);
+	access_mask_t grants[LANDLOCK_MAX_NUM_LAYERS];
+
+	KUNIT_ASSERT_NOT_NULL(test, slot);
+	landlock_net_ports_grants(ref->domain, slot, grants);
+	for (size_t i = 0; i < ref->num_layers; i++) {
+		const struct ref_layer *const layer = &ref->layers[i];
+		const access_mask_t want =
+			layer->has_rule[p] ?
+				layer->access[p] | (LANDLOCK_MASK_ACCESS_NET &
+						    ~layer->handled) :
+				0;
+
+		KUNIT_EXPECT_EQ_MSG(test, want, grants[i], "port %u, layer %zu",
+				    port, i + 1);
+	}
+}
+
 /* Counts of compare(). */
 struct counts {
 	u32 cases;
@@ -415,10 +494,12 @@ static void compare_port(struct kunit *const test,
 	KUNIT_EXPECT_MEMEQ_MSG(test, &want, &got, sizeof(want),
 			       "port %u, request %#x", port, request);
 	if (ports)
-		KUNIT_EXPECT_EQ_MSG(
-			test, ref_has_rule(ref, port),
-			!!landlock_net_ports_rule(ports, htons(port)),
-			"port %u", port);
+		KUNIT_EXPECT_EQ_MSG(test, ref_has_rule(ref, port),
+				    !!landlock_net_ports_rule(ports,
+							      htons(port)),
+				    "port %u", port);
+	if (ref_has_rule(ref, port))
+		compare_grants(test, ref, port);
 }
 
 static u32 rnd(struct rnd_state *const state, const u32 n)
@@ -434,25 +515,24 @@ static_assert(ARRAY_SIZE(fixed_ports) < REF_PORTS);
  * Merges a new layer handling @handled, with the rules of @layer, into @ref,
  * as landlock_restrict_self() does.
  */
-static void ref_add_layer(struct kunit *const test, struct ref_domain *const ref,
+static void ref_add_layer(struct kunit *const test,
+			  struct ref_domain *const ref,
 			  const struct ref_layer *const layer)
 {
 	struct landlock_ruleset *const ruleset = landlock_create_ruleset(
-		layer->handled ? 0 : LANDLOCK_ACCESS_FS_EXECUTE,
-		layer->handled, 0);
+		layer->handled ? 0 : LANDLOCK_ACCESS_FS_EXECUTE, layer->handled,
+		0);
 	struct landlock_domain *child;
 
 	KUNIT_ASSERT_FALSE(test, IS_ERR(ruleset));
 	for (size_t p = 0; p < ref->num_ports; p++) {
 		if (!layer->has_rule[p])
 			continue;
-		KUNIT_ASSERT_EQ(test, 0,
-				landlock_append_net_rule(
-					ruleset, ref->ports[p],
-					layer->access[p],
-					layer->quiet[p] ?
-						LANDLOCK_ADD_RULE_QUIET :
-						0));
+		KUNIT_ASSERT_EQ(
+			test, 0,
+			landlock_append_net_rule(
+				ruleset, ref->ports[p], layer->access[p],
+				layer->quiet[p] ? LANDLOCK_ADD_RULE_QUIET : 0));
 	}
 	mutex_lock(&ruleset->lock);
 	child = landlock_merge_ruleset(ref->domain, ruleset);
@@ -477,10 +557,11 @@ static void random_layer(struct rnd_state *const state,
 		if (rnd(state, 4) == 0)
 			continue;
 		layer->has_rule[p] = true;
-		layer->access[p] = rnd(state, 3) ?
-					   layer->handled :
-					   rnd(state, LANDLOCK_MASK_ACCESS_NET + 1) &
-						   layer->handled;
+		layer->access[p] =
+			rnd(state, 3) ?
+				layer->handled :
+				rnd(state, LANDLOCK_MASK_ACCESS_NET + 1) &
+					layer->handled;
 		layer->quiet[p] = rnd(state, 4) == 0;
 		/* A rule grants something or is quiet (cf. add_rule_net_port()). */
 		if (!layer->access[p])
@@ -506,7 +587,8 @@ static void test_net_ports_match_tree(struct kunit *const test)
 	KUNIT_ASSERT_NOT_NULL(test, ref);
 	prandom_seed_state(&state, 0x4c616e646c6f636bULL);
 	for (u32 d = 0; d < TEST_DOMAINS; d++) {
-		const size_t num_layers = 1 + rnd(&state, LANDLOCK_MAX_NUM_LAYERS);
+		const size_t num_layers =
+			1 + rnd(&state, LANDLOCK_MAX_NUM_LAYERS);
 		struct ref_layer layer;
 
 		memset(ref, 0, sizeof(*ref));
@@ -546,7 +628,9 @@ static void test_net_ports_match_tree(struct kunit *const test)
  */
 static void test_net_ports_every_port(struct kunit *const test)
 {
-	static const u16 keys[] = { 0, 1, 0x00ff, 0x0100, 0x3412, 0xfffe, 0xffff };
+	static const u16 keys[] = {
+		0, 1, 0x00ff, 0x0100, 0x3412, 0xfffe, 0xffff
+	};
 	static const access_mask_t access[] = {
 		LANDLOCK_ACCESS_NET_BIND_UDP,
 		LANDLOCK_MASK_ACCESS_NET,
@@ -652,16 +736,16 @@ static void test_net_ports_size(struct kunit *const test)
 		for (u32 i = 0; i < domains[c].num_rules; i++)
 			/* Spread over the key space, as real ports are. */
 			ports[i] = i * 3 + 7;
-		domain = make_domain(test, handled, ports,
-				     domains[c].num_rules);
+		domain =
+			make_domain(test, handled, ports, domains[c].num_rules);
 		table = domain->net_ports;
 		KUNIT_EXPECT_EQ_MSG(test, !table, !handled, "case %zu", c);
 		KUNIT_EXPECT_LE_MSG(test, allocated(table), domains[c].max_size,
 				    "case %zu", c);
 		if (table) {
-			KUNIT_EXPECT_EQ(test, allocated(table),
-					kmalloc_size_roundup(
-						table_size(table->slots)));
+			KUNIT_EXPECT_EQ(
+				test, allocated(table),
+				kmalloc_size_roundup(table_size(table->slots)));
 			/* At most two thirds full: probes end early. */
 			KUNIT_EXPECT_LE(test, count_ports(table) * 3,
 					table->slots * 2);
@@ -692,7 +776,7 @@ static void *fail_alloc_ports(const size_t size, const gfp_t gfp)
 /*
  * A failing allocation of the table fails the domain's creation with
  * -ENOMEM, for a first layer and for a nested one, and frees what was taken
- * (checked by kmemleak).
+ * (which kmemleak would report otherwise).
  */
 static void test_net_ports_enomem(struct kunit *const test)
 {

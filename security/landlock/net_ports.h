@@ -9,6 +9,7 @@
 #ifndef _SECURITY_LANDLOCK_NET_PORTS_H
 #define _SECURITY_LANDLOCK_NET_PORTS_H
 
+#include <linux/bitops.h>
 #include <linux/types.h>
 
 struct landlock_cred_security;
@@ -65,7 +66,8 @@ struct landlock_net_port_slot {
  * A port is allowed for a right iff every layer handling the right allows
  * it: iff its slot's layers for the right are @handling's.  The table uses
  * open addressing and linear probing from landlock_net_ports_slot(), and is
- * at most two thirds full, so that every probe ends on an empty slot.
+ * at most two thirds full, so that every probe ends on an empty slot, after
+ * a few slots on average.
  */
 struct landlock_net_ports {
 	/**
@@ -96,8 +98,6 @@ struct landlock_net_ports {
 
 #if IS_ENABLED(CONFIG_INET)
 
-#include <linux/bitops.h>
-
 struct landlock_net_ports *
 landlock_build_net_ports(const struct landlock_domain *parent,
 			 const struct landlock_domain *domain,
@@ -110,6 +110,10 @@ void landlock_net_ports_unmask(const struct landlock_net_ports *ports,
 
 const struct landlock_net_port_slot *
 landlock_net_ports_rule(const struct landlock_net_ports *ports, __be16 port);
+
+void landlock_net_ports_grants(const struct landlock_domain *domain,
+			       const struct landlock_net_port_slot *slot,
+			       u32 *grants);
 
 /* The check_rule_net_port trace event (cf. net.c). */
 

@@ -160,8 +160,8 @@ pub(crate) type PortSlot = bindings::landlock_net_port_slot;
 ///
 /// # Invariants
 ///
-/// During `'a`, neither `raw`, nor `table`, nor what they point to changes, and `table` is the
-/// table of `raw` (`raw.slots` slots).
+/// During `'a`, neither `raw`, nor `table`, nor what they point to changes, and `table` has
+/// `raw.slots` slots: the table that the readers probe (after `raw` in memory when C built it).
 #[derive(Clone, Copy)]
 pub(crate) struct PortSets<'a> {
     raw: &'a RawPortSets,

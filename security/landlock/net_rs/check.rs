@@ -4,7 +4,7 @@
 
 use super::*;
 
-impl PortSets<'_> {
+impl<'a> PortSets<'a> {
     /// Returns whether the domain restricts `access`.
     #[inline(always)]
     pub(crate) fn handles(&self, access: NetAccess) -> bool {
@@ -16,7 +16,7 @@ impl PortSets<'_> {
     /// `landlock_net_ports_find()`).  A table without an empty slot (which the C side never
     /// builds) ends the probe after one round.
     #[inline(always)]
-    pub(crate) fn find(&self, port: u16) -> Option<&PortSlot> {
+    pub(crate) fn find(&self, port: u16) -> Option<&'a PortSlot> {
         if port == 0 {
             // The autobind check of every send without a destination.
             return Some(self.port0());
