@@ -73,6 +73,9 @@ static u32 table_slots(size_t num)
 static void *alloc_ports(const size_t size, const gfp_t gfp)
 {
 	KUNIT_STATIC_STUB_REDIRECT(alloc_ports, size, gfp);
+	/* The common case, without kvmalloc()'s flag adjustments. */
+	if (size <= PAGE_SIZE)
+		return kmalloc(size, gfp);
 	return kvmalloc(size, gfp);
 }
 
@@ -98,17 +101,15 @@ static u8 init_handling(const struct landlock_domain *const domain,
 	for (size_t right = 0; right < LANDLOCK_NUM_ACCESS_NET; right++)
 		handling[right] = 0;
 	for (size_t i = 0; i < domain->num_layers; i++) {
-		const access_mask_t net =
-			landlock_get_net_access_mask(domain, i);
+		const unsigned long net =
+			landlock_get_net_access_mask(domain, i) &
+			LANDLOCK_MASK_ACCESS_NET;
 
-		for (size_t right = 0; right < LANDLOCK_NUM_ACCESS_NET;
-		     right++) {
-			if (net & BIT(right))
-				handling[right] |= BIT(i);
-		}
+		for (unsigned long rights = net; rights; rights &= rights - 1)
+			handling[__ffs(rights)] |= BIT(i);
 		handled |= net;
 	}
-	return handled & LANDLOCK_MASK_ACCESS_NET;
+	return handled;
 }
 
 /* Returns the number of ports in @ports' table. */
@@ -125,6 +126,10 @@ static u32 count_ports(const struct landlock_net_ports *const ports)
 static u32 count_rules(const struct landlock_ruleset *const ruleset)
 {
 	u32 num = 0;
+
+	/* The count of both trees, without a walk if one is empty. */
+	if (RB_EMPTY_ROOT(&ruleset->rules.root_inode))
+		return ruleset->rules.num_rules;
 
 	for (struct rb_node *node = rb_first(&ruleset->rules.root_net_port);
 	     node; node = rb_next(node))
@@ -174,11 +179,9 @@ static void add_layer(struct landlock_net_ports *const ports,
 		 * are the layer's.
 		 */
 		access = layer->access & handled;
-		for (size_t right = 0; right < LANDLOCK_NUM_ACCESS_NET;
-		     right++) {
-			if (access & BIT(right))
-				slot->layers[right] |= level_bit;
-		}
+		for (unsigned long rights = access; rights;
+		     rights &= rights - 1)
+			slot->layers[__ffs(rights)] |= level_bit;
 		if (layer->flags.quiet)
 			slot->quiet |= level_bit;
 	}
