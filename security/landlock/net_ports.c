@@ -40,8 +40,10 @@ static_assert(LANDLOCK_NET_PORTS_NUM_ACCESS == LANDLOCK_NUM_ACCESS_NET);
 static_assert(LANDLOCK_NET_PORTS_HASH == GOLDEN_RATIO_32);
 /* landlock_net_ports_grants() fills access masks. */
 static_assert(__same_type(access_mask_t, u32));
-/* A u16 has a bit for each layer. */
-static_assert(BITS_PER_TYPE(u16) >= LANDLOCK_MAX_NUM_LAYERS);
+/* A slot's masks have a bit for each layer. */
+static_assert(sizeof_field(struct landlock_net_port_slot, quiet) *
+		      BITS_PER_BYTE >=
+	      LANDLOCK_MAX_NUM_LAYERS);
 /* A slot's key is a port in network byte order. */
 static_assert(sizeof_field(struct landlock_net_port_slot, key) ==
 	      sizeof(__be16));
