@@ -12,11 +12,9 @@
 #include <linux/bitops.h>
 #include <linux/types.h>
 
-struct landlock_cred_security;
 struct landlock_domain;
 struct landlock_ruleset;
 struct layer_masks;
-struct sock;
 
 /* Number of network access rights (LANDLOCK_NUM_ACCESS_NET, cf. net.c). */
 #define LANDLOCK_NET_PORTS_NUM_ACCESS 4
@@ -114,14 +112,6 @@ landlock_net_ports_rule(const struct landlock_net_ports *ports, __be16 port);
 void landlock_net_ports_grants(const struct landlock_domain *domain,
 			       const struct landlock_net_port_slot *slot,
 			       u32 *grants);
-
-/* The check_rule_net_port trace event (cf. net.c). */
-
-void landlock_net_trace_port(const struct landlock_cred_security *subject,
-			     u32 access, __be16 port);
-
-void landlock_net_trace_autobind(const struct landlock_cred_security *subject,
-				 struct sock *sk);
 
 /* Returns whether @ports' domain restricts @access (one right). */
 static inline bool

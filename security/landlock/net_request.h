@@ -14,7 +14,6 @@
 #include <linux/in6.h>
 #include <linux/types.h>
 
-struct landlock_cred_security;
 struct sock;
 struct sockaddr;
 
@@ -83,12 +82,5 @@ enum landlock_net_op {
 	LANDLOCK_NET_OP_CONNECT,
 	LANDLOCK_NET_OP_SENDMSG,
 };
-
-int landlock_net_parse(const struct sockaddr *address, int addrlen,
-		       u16 sock_family, u32 access, enum landlock_net_op op,
-		       struct landlock_net_request *req);
-
-int landlock_net_deny_port(const struct landlock_cred_security *subject,
-			   const struct landlock_net_request *req);
 
 #endif /* _SECURITY_LANDLOCK_NET_REQUEST_H */

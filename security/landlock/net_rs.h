@@ -2,6 +2,10 @@
 /*
  * Landlock - Interface between the C and Rust parts of the network hooks
  *
+ * The C hooks (net.c) find the domain, skip kernel sockets, and ask the Rust
+ * implementation of the decision (net_rs.rs) what to answer; they then log
+ * and trace what it says.  The Rust code calls no C function of Landlock's.
+ *
  * This header is included both by net.c and, through
  * rust/bindings/bindings_helper.h, by bindgen, with the headers it includes.
  * They must therefore stay self-contained and only use types that bindgen can
@@ -20,53 +24,18 @@
  */
 #include <uapi/linux/landlock.h>
 
+#include "net_decide.h"
 #include "net_ports.h"
-#include "net_request.h"
 
-struct landlock_cred_security;
-struct msghdr;
-struct sockaddr;
-struct socket;
-
-/**
- * struct landlock_net_rs_subject - The current task, as the hooks see it
- *
- * Filled by the C side of each hook, only for a task whose domain handles
- * at least one network right, and only valid during the hook call.
- */
-struct landlock_net_rs_subject {
-	/**
-	 * @cred: The task's Landlock credential, for the denials and the trace
-	 * events.
-	 */
-	const struct landlock_cred_security *cred;
-	/**
-	 * @ports: The port rules of the task's domain.
-	 */
-	const struct landlock_net_ports *ports;
-	/**
-	 * @trace: The check_rule_net_port trace event is enabled: the hooks
-	 * then also call landlock_net_trace_port() and
-	 * landlock_net_trace_autobind(), which emit it.
-	 */
-	bool trace;
-};
+struct sock;
 
 /*
- * Implemented in Rust (net_rs/c_api.rs), called by net.c's LSM hooks for the
- * tasks whose domain handles a network right.
+ * Implemented in Rust (net_rs/c_api.rs): the Rust implementation of
+ * landlock_net_decide() (net.c), with the same arguments and answers.
  */
-
-int landlock_rs_socket_bind(const struct landlock_net_rs_subject *subject,
-			    struct socket *sock, struct sockaddr *address,
-			    int addrlen);
-
-int landlock_rs_socket_connect(const struct landlock_net_rs_subject *subject,
-			       struct socket *sock, struct sockaddr *address,
-			       int addrlen);
-
-int landlock_rs_socket_sendmsg(const struct landlock_net_rs_subject *subject,
-			       struct socket *sock, struct msghdr *msg,
-			       int size);
+int landlock_rs_net_decide(const struct landlock_net_ports *ports,
+			   struct sock *sk,
+			   const struct landlock_net_call *call,
+			   struct landlock_net_verdict *verdict);
 
 #endif /* _SECURITY_LANDLOCK_NET_RS_H */

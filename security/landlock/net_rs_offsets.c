@@ -39,18 +39,6 @@ int main(void)
 	FIELD_SIZE(SOCK_SK_TYPE_SIZE, sock, sk_type);
 	SIZE(SOCK_SIZE, struct sock);
 
-	/* struct socket: Socket. */
-	OFFSET(SOCKET_SK, socket, sk);
-	SIZE(SOCKET_SIZE, struct socket);
-
-	/* struct msghdr: MsgHdr. */
-	OFFSET(MSGHDR_MSG_NAME, msghdr, msg_name);
-	OFFSET(MSGHDR_MSG_NAMELEN, msghdr, msg_namelen);
-	FIELD_SIZE(MSGHDR_MSG_NAMELEN_SIZE, msghdr, msg_namelen);
-	OFFSET(MSGHDR_MSG_FLAGS, msghdr, msg_flags);
-	FIELD_SIZE(MSGHDR_MSG_FLAGS_SIZE, msghdr, msg_flags);
-	SIZE(MSGHDR_SIZE, struct msghdr);
-
 	/* Socket addresses: SockAddrRef and the parser. */
 	SIZE(SOCKADDR_STORAGE_SIZE, struct sockaddr_storage);
 	SIZE(SOCKADDR_IN_SIZE, struct sockaddr_in);
@@ -73,11 +61,24 @@ int main(void)
 	OFFSET(REQ_IP, landlock_net_request, ip);
 	SIZE(REQ_SIZE, struct landlock_net_request);
 
-	/* struct landlock_net_rs_subject: filled by C, read by Rust. */
-	OFFSET(SUBJ_CRED, landlock_net_rs_subject, cred);
-	OFFSET(SUBJ_PORTS, landlock_net_rs_subject, ports);
-	OFFSET(SUBJ_TRACE, landlock_net_rs_subject, trace);
-	SIZE(SUBJ_SIZE, struct landlock_net_rs_subject);
+	/* struct landlock_net_call: filled by C, read by Rust. */
+	OFFSET(CALL_ADDRESS, landlock_net_call, address);
+	OFFSET(CALL_ADDRLEN, landlock_net_call, addrlen);
+	FIELD_SIZE(CALL_ADDRLEN_SIZE, landlock_net_call, addrlen);
+	OFFSET(CALL_OP, landlock_net_call, op);
+	OFFSET(CALL_MSG_FLAGS, landlock_net_call, msg_flags);
+	OFFSET(CALL_TRACE, landlock_net_call, trace);
+	SIZE(CALL_SIZE, struct landlock_net_call);
+
+	/* struct landlock_net_verdict: written by Rust, read by C. */
+	OFFSET(CHECK_ACCESS, landlock_net_check, access);
+	OFFSET(CHECK_PORT, landlock_net_check, port);
+	OFFSET(CHECK_AUTOBIND, landlock_net_check, autobind);
+	SIZE(CHECK_SIZE, struct landlock_net_check);
+	OFFSET(VERDICT_DENIED, landlock_net_verdict, denied);
+	OFFSET(VERDICT_CHECKS, landlock_net_verdict, checks);
+	OFFSET(VERDICT_NUM_CHECKS, landlock_net_verdict, num_checks);
+	SIZE(VERDICT_SIZE, struct landlock_net_verdict);
 
 	/* struct landlock_net_ports: built by C, read by Rust. */
 	OFFSET(PORTS_HANDLING, landlock_net_ports, handling);

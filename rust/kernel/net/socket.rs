@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Read-only views of sockets, socket addresses and message headers.
+//! Read-only views of sockets and socket addresses.
 //!
 //! These views are meant for code that is called by the networking core with raw pointers, such
 //! as LSM socket hooks: they expose the few fields such code needs to read, with the same access
@@ -15,6 +15,10 @@
 use crate::{
     bindings,
     ffi::c_int,
+    sync::atomic::{
+        atomic_load,
+        Relaxed, //
+    },
     types::{
         NotThreadSafe,
         Opaque, //
@@ -32,9 +36,10 @@ pub const SOCKADDR_STORAGE_SIZE: usize =
 /// # Examples
 ///
 /// ```
-/// use kernel::net::socket::{family::AF_INET6, SockAddrStorage};
+/// use kernel::net::socket::{family::AF_INET6, SockAddrRef};
 ///
-/// assert_eq!(SockAddrStorage::with_family(AF_INET6).as_addr().family(), Some(AF_INET6));
+/// let bytes = AF_INET6.to_ne_bytes();
+/// assert_eq!(SockAddrRef::from_bytes(&bytes).family(), Some(AF_INET6));
 /// ```
 pub mod family {
     use crate::{bindings, num::casts::u32_into_u16};
@@ -50,8 +55,6 @@ pub mod family {
 }
 
 /// Socket types (`SOCK_*`), as the values that [`Sock::sk_type()`] returns.
-///
-/// See [`Socket`] for an example.
 pub mod sock_type {
     use crate::{bindings, num::casts::u32_into_u16};
 
@@ -62,8 +65,6 @@ pub mod sock_type {
 }
 
 /// IP protocols (`IPPROTO_*`), as the values that [`Sock::protocol()`] returns.
-///
-/// See [`Socket`] for an example.
 pub mod ip_proto {
     use crate::{bindings, num::casts::u32_into_u16};
 
@@ -73,9 +74,7 @@ pub mod ip_proto {
     pub const IPPROTO_UDP: u16 = u32_into_u16::<{ bindings::IPPROTO_UDP }>();
 }
 
-/// Message flags (`MSG_*`), as the values that [`MsgHdr::flags()`] returns.
-///
-/// See [`MsgHdr`] for an example.
+/// Message flags (`MSG_*`), as in the `msg_flags` of a `struct msghdr`.
 pub mod msg_flags {
     use crate::bindings;
 
@@ -89,12 +88,13 @@ pub mod msg_flags {
 /// # Examples
 ///
 /// ```
-/// use kernel::net::socket::{family::AF_INET, inet_addr, SockAddrStorage};
+/// use kernel::net::socket::{inet_addr, SockAddrRef, SOCKADDR_STORAGE_SIZE};
 ///
-/// let addr = SockAddrStorage::with_family(AF_INET);
-/// let bytes = addr.as_addr().as_bytes();
-/// let port = &bytes[inet_addr::PORT_OFFSET..inet_addr::PORT_OFFSET + 2];
-/// assert_eq!(port, &[0, 0]);
+/// let mut storage = [0u8; SOCKADDR_STORAGE_SIZE];
+/// storage[inet_addr::PORT_OFFSET..][..2].copy_from_slice(&80u16.to_be_bytes());
+/// let bytes = SockAddrRef::from_storage(&storage, 16).as_bytes();
+/// assert_eq!(bytes.len(), inet_addr::SOCKADDR_IN_SIZE);
+/// assert_eq!(bytes[inet_addr::PORT_OFFSET..][..2], [0, 80]);
 /// ```
 pub mod inet_addr {
     use crate::bindings;
@@ -125,7 +125,7 @@ pub mod inet_addr {
 /// Wraps the kernel's `struct sock`, the network layer representation of a socket.
 ///
 /// Only read accessors are provided, and the socket lock ([`Sock::lock_fast()`]) for the fields
-/// that need it.  See [`Socket`] for an example.
+/// that need it.
 ///
 /// # Invariants
 ///
@@ -162,15 +162,19 @@ impl Sock {
     /// different values.
     #[inline]
     pub fn family(&self) -> u16 {
-        let sk = self.as_ptr();
-        // This `read_volatile` is intended to correspond to a READ_ONCE call, matching the
-        // WRITE_ONCE() of the writers (e.g. IPV6_ADDRFORM).
-        //
+        let sk = self.as_ptr().cast_mut();
         // SAFETY: `sk` is valid by the type invariant, hence the field pointer is valid and
-        // aligned for a read.
-        //
-        // FIXME(read_once): Replace with `read_once` when available on the Rust side.
-        unsafe { (&raw const (*sk).__sk_common.skc_family).read_volatile() }
+        // aligned for an `i16` (a `u16` of the same size and alignment), and its concurrent
+        // stores are atomic: `WRITE_ONCE()` (e.g. `IPV6_ADDRFORM`), or done before the socket
+        // was published.
+        let family = unsafe {
+            atomic_load(
+                (&raw mut (*sk).__sk_common.skc_family).cast::<i16>(),
+                Relaxed,
+            )
+        };
+        // CAST: The bits of the `u16` field, read as an `i16`.
+        family as u16
     }
 
     /// Returns the socket type (`sk_type`, e.g. `SOCK_STREAM`).
@@ -207,17 +211,14 @@ impl Sock {
     #[cfg(CONFIG_INET)]
     #[inline]
     pub fn bindport_locked(&self) -> bool {
-        let sk = self.as_ptr();
-        // This `read_volatile` is intended to correspond to a READ_ONCE call: `sk_userlocks` is
-        // written under the socket lock, which this reader does not hold, with `WRITE_ONCE()` by
-        // the binds and with plain read-modify-writes by the setters of the buffer size locks
-        // (which leave this bit as it is), so the read races with them exactly as the C
-        // `READ_ONCE()` of a lockless reader does.  `kernel::sync::atomic` has no `u8`, and its
-        // `i8` loads call a C helper, which this check of every send cannot afford.
-        //
+        let sk = self.as_ptr().cast_mut();
         // SAFETY: `sk` is valid by the type invariant, hence the field pointer is valid and
-        // aligned for a read of a `u8`, and every value of it is a valid `u8`.
-        let userlocks = unsafe { (&raw const (*sk).sk_userlocks).read_volatile() };
+        // aligned for an `i8` (a `u8` of the same size), and its concurrent stores are atomic:
+        // the binds and `SO_BUF_LOCK` write it with `WRITE_ONCE()` (this reader does not hold
+        // the socket lock, under which they write it).
+        let userlocks = unsafe { atomic_load((&raw mut (*sk).sk_userlocks).cast::<i8>(), Relaxed) };
+        // CAST: The bits of the `u8` field, read as an `i8`.
+        let userlocks = userlocks as u8;
         u32::from(userlocks) & bindings::SOCK_BINDPORT_LOCK != 0
     }
 
@@ -285,98 +286,6 @@ impl Drop for SockGuard<'_> {
         // SAFETY: The socket is valid, and its lock is held as `lock_sock_fast()` returned
         // `self.slow`, by the type invariant.
         unsafe { bindings::unlock_sock_fast(self.sock.as_ptr().cast_mut(), self.slow) };
-    }
-}
-
-/// Wraps the kernel's `struct socket`, the BSD socket layer representation of a socket.
-///
-/// # Examples
-///
-/// The views of a new UDP socket:
-///
-/// ```
-/// # #[cfg(CONFIG_INET)]
-/// # {
-/// use kernel::{
-///     bindings,
-///     net::socket::{
-///         family::AF_INET,
-///         ip_proto::IPPROTO_UDP,
-///         sock_type::SOCK_DGRAM,
-///         Socket, //
-///     },
-/// };
-///
-/// let mut sock = core::ptr::null_mut();
-/// // SAFETY: `init_net` is the initial network namespace, which lives forever, and `sock` is
-/// // valid for writes.
-/// let ret = unsafe {
-///     bindings::sock_create_kern(
-///         &raw mut bindings::init_net,
-///         AF_INET.into(),
-///         SOCK_DGRAM.into(),
-///         IPPROTO_UDP.into(),
-///         &mut sock,
-///     )
-/// };
-/// assert_eq!(ret, 0);
-/// let seen = {
-///     // SAFETY: `sock` was created above, with a `struct sock`, and is only released after this
-///     // block, the scope of `socket`.
-///     let socket = unsafe { Socket::from_raw(sock) };
-///     let sk = socket.sk();
-///     let kind = (sk.family(), sk.is_inet(), sk.sk_type(), sk.protocol());
-///     (kind, sk.bindport_locked(), sk.lock_fast().has_port())
-/// };
-/// // Released before the assertions, which end the example early if they fail.
-/// // SAFETY: `sock` was created above, and no view of it is left.
-/// unsafe { bindings::sock_release(sock) };
-///
-/// // Neither bound nor autobound yet: no `SOCK_BINDPORT_LOCK` and no local port.
-/// assert_eq!(seen, ((AF_INET, true, SOCK_DGRAM, IPPROTO_UDP), false, false));
-/// # }
-/// ```
-///
-/// # Invariants
-///
-/// For the lifetime of any reference to this type, the wrapped `struct socket` is valid and its
-/// `sk` field points to a valid `struct sock` that is not replaced.
-#[repr(transparent)]
-pub struct Socket(Opaque<bindings::socket>);
-
-impl Socket {
-    /// Creates a reference to a [`Socket`] from a valid pointer.
-    ///
-    /// # Safety
-    ///
-    /// The caller must ensure that, for the lifetime `'a`:
-    /// - `ptr` is valid,
-    /// - `(*ptr).sk` is non-null, valid, and not changed.
-    ///
-    /// This is the case in socket LSM hooks such as `socket_bind`, `socket_connect` and
-    /// `socket_sendmsg`, which are called with a reference on the socket's file.
-    #[inline]
-    pub unsafe fn from_raw<'a>(ptr: *const bindings::socket) -> &'a Socket {
-        // INVARIANT: Guaranteed by the safety requirements.
-        // SAFETY: The safety requirements guarantee the validity of the dereference, while the
-        // `Socket` type being transparent makes the cast ok.
-        unsafe { &*ptr.cast() }
-    }
-
-    /// Returns a raw pointer to the inner `struct socket`.
-    #[inline]
-    pub fn as_ptr(&self) -> *const bindings::socket {
-        self.0.get()
-    }
-
-    /// Returns the network layer representation of this socket (`sock->sk`).
-    #[inline]
-    pub fn sk(&self) -> &Sock {
-        // SAFETY: `self.0` is valid by the type invariant.
-        let sk = unsafe { (*self.as_ptr()).sk };
-        // SAFETY: By the type invariant, `sk` is valid and not replaced for as long as `self` is
-        // borrowed, which bounds the lifetime of the returned reference.
-        unsafe { Sock::from_raw(sk) }
     }
 }
 
@@ -475,6 +384,15 @@ impl<'a> SockAddrRef<'a> {
         }
     }
 
+    /// Creates a view of the socket address held in `storage`, of claimed length `addrlen`, as
+    /// [`Self::from_raw()`] would for a kernel copy of the address.
+    #[inline]
+    pub fn from_storage(storage: &'a [u8; SOCKADDR_STORAGE_SIZE], addrlen: c_int) -> Self {
+        // SAFETY: `storage` is valid for reads of `SOCKADDR_STORAGE_SIZE` initialised bytes, the
+        // most that `from_raw()` reads, and is borrowed (so not written) for `'a`.
+        unsafe { Self::from_raw(storage.as_ptr().cast(), addrlen) }
+    }
+
     /// Returns the readable bytes of the address.
     ///
     /// Their number may be lower than [`Self::addrlen`] (see the type's invariants).
@@ -507,131 +425,5 @@ impl<'a> SockAddrRef<'a> {
     #[inline]
     pub fn as_ptr(&self) -> *const bindings::sockaddr {
         self.bytes.as_ptr().cast()
-    }
-}
-
-/// A zero-initialised `struct sockaddr_storage`, e.g. to synthesise an address.
-///
-/// # Examples
-///
-/// ```
-/// use kernel::net::socket::{family::AF_INET6, SockAddrStorage, SOCKADDR_STORAGE_SIZE};
-///
-/// let storage = SockAddrStorage::with_family(AF_INET6);
-/// let addr = storage.as_addr();
-/// assert_eq!(addr.family(), Some(AF_INET6));
-/// assert_eq!(usize::try_from(addr.addrlen()), Ok(SOCKADDR_STORAGE_SIZE));
-/// assert!(addr.as_bytes()[2..].iter().all(|&b| b == 0));
-/// ```
-#[repr(C, align(8))]
-pub struct SockAddrStorage([u8; SOCKADDR_STORAGE_SIZE]);
-
-crate::static_assert!(
-    core::mem::align_of::<SockAddrStorage>()
-        >= core::mem::align_of::<bindings::__kernel_sockaddr_storage>()
-);
-
-impl SockAddrStorage {
-    /// Creates an all-zero socket address of family `family` (i.e. port 0 and wildcard address
-    /// for `AF_INET` and `AF_INET6`).
-    #[inline]
-    pub fn with_family(family: u16) -> Self {
-        let mut bytes = [0u8; SOCKADDR_STORAGE_SIZE];
-        bytes[..2].copy_from_slice(&family.to_ne_bytes());
-        Self(bytes)
-    }
-
-    /// Returns a view of the whole storage, i.e. with `addrlen` equal to
-    /// `sizeof(struct sockaddr_storage)`.
-    #[inline]
-    pub fn as_addr(&self) -> SockAddrRef<'_> {
-        SockAddrRef::from_bytes(&self.0)
-    }
-}
-
-/// Wraps the kernel's `struct msghdr`, as given to `sendmsg`-like operations.
-///
-/// # Examples
-///
-/// ```
-/// use kernel::{
-///     bindings,
-///     net::socket::{family::AF_INET, msg_flags::MSG_FASTOPEN, MsgHdr},
-/// };
-///
-/// let mut name = [0u8; 16];
-/// name[..2].copy_from_slice(&AF_INET.to_ne_bytes());
-/// // SAFETY: `struct msghdr` is a C structure of integers, pointers, optional function pointers
-/// // and unions of them, for which all-zero bytes are valid.
-/// let mut hdr: bindings::msghdr = unsafe { core::mem::zeroed() };
-///
-/// {
-///     // SAFETY: `hdr` is valid and not written while `msg` is alive, and its `msg_name` is null.
-///     let msg = unsafe { MsgHdr::from_raw(&hdr) };
-///     assert!(msg.name().is_none());
-/// }
-///
-/// hdr.msg_name = name.as_mut_ptr().cast();
-/// hdr.msg_namelen = 16;
-/// hdr.msg_flags = MSG_FASTOPEN;
-/// // SAFETY: `hdr` is valid and not written while `msg` is alive, and its `msg_name` points to
-/// // `msg_namelen` initialised bytes, which are not written either.
-/// let msg = unsafe { MsgHdr::from_raw(&hdr) };
-/// assert_eq!(msg.flags(), MSG_FASTOPEN);
-/// let addr = msg.name().expect("a destination");
-/// assert_eq!((addr.family(), addr.addrlen()), (Some(AF_INET), 16));
-/// ```
-///
-/// # Invariants
-///
-/// For the lifetime of any reference to this type:
-/// - the wrapped `struct msghdr` is valid and its `msg_name`, `msg_namelen` and `msg_flags`
-///   fields are not written,
-/// - if `msg_name` is not null, it points to a kernel buffer valid for reads of
-///   `min(max(msg_namelen, 0), SOCKADDR_STORAGE_SIZE)` initialised bytes, which are not written.
-#[repr(transparent)]
-pub struct MsgHdr(Opaque<bindings::msghdr>);
-
-impl MsgHdr {
-    /// Creates a reference to a [`MsgHdr`] from a valid pointer.
-    ///
-    /// # Safety
-    ///
-    /// The caller must ensure that, for the lifetime `'a`:
-    /// - `ptr` is valid and its `msg_name`, `msg_namelen` and `msg_flags` fields are not written,
-    /// - if `msg_name` is not null, it points to a kernel buffer valid for reads of
-    ///   `min(max(msg_namelen, 0), SOCKADDR_STORAGE_SIZE)` initialised bytes, which are not
-    ///   written.
-    ///
-    /// This is the case in the `socket_sendmsg` LSM hook, see `__sock_sendmsg()`.
-    #[inline]
-    pub unsafe fn from_raw<'a>(ptr: *const bindings::msghdr) -> &'a MsgHdr {
-        // INVARIANT: Guaranteed by the safety requirements.
-        // SAFETY: The safety requirements guarantee the validity of the dereference, while the
-        // `MsgHdr` type being transparent makes the cast ok.
-        unsafe { &*ptr.cast() }
-    }
-
-    /// Returns the message flags (`msg_flags`, e.g. `MSG_FASTOPEN`).
-    #[inline]
-    pub fn flags(&self) -> u32 {
-        // SAFETY: `self.0` is valid and `msg_flags` is not written, by the type invariant.
-        unsafe { (*self.0.get()).msg_flags }
-    }
-
-    /// Returns the destination address (`msg_name` and `msg_namelen`), or `None` if `msg_name` is
-    /// null.
-    #[inline]
-    pub fn name(&self) -> Option<SockAddrRef<'_>> {
-        let msg = self.0.get();
-        // SAFETY: `msg` is valid and these fields are not written, by the type invariant.
-        let (name, namelen) = unsafe { ((*msg).msg_name, (*msg).msg_namelen) };
-        if name.is_null() {
-            return None;
-        }
-        // SAFETY: By the type invariant, the non-null `name` is valid for reads of the number of
-        // bytes required by `SockAddrRef::from_raw()`, which are not written while `self` is
-        // borrowed.
-        Some(unsafe { SockAddrRef::from_raw(name.cast::<bindings::sockaddr>(), namelen) })
     }
 }

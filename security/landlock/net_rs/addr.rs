@@ -1,13 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0-only
 
-//! Socket addresses, and how a hook reads them: the decision of `parse()`.
+//! Socket addresses, and how a hook reads them: [`parse()`], the one parser of the Rust hooks.
 
-use super::*;
-
-pub(crate) use kernel::net::socket::family::{
-    AF_INET,
-    AF_INET6,
-    AF_UNSPEC, //
+use crate::access::{
+    NetAccess,
+    Operation,
+    SockKind, //
+};
+use kernel::{
+    ffi::c_int,
+    net::socket::{
+        family::{
+            AF_INET,
+            AF_INET6,
+            AF_UNSPEC, //
+        },
+        inet_addr,
+        SockAddrRef, //
+    },
+    prelude::*,
 };
 
 // CAST: The lengths of `inet_addr` are those of the uapi structures (2, 16 and 24 bytes, asserted
@@ -29,66 +40,6 @@ pub(crate) const SIN_ADDR_OFFSET: usize = inet_addr::SIN_ADDR_OFFSET;
 pub(crate) const SIN6_ADDR_OFFSET: usize = inet_addr::SIN6_ADDR_OFFSET;
 /// `htonl(INADDR_ANY)`.
 pub(crate) const INADDR_ANY: [u8; 4] = [0; 4];
-
-/// Socket operation checked by a hook.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Operation {
-    /// `bind(2)`, or the implicit bind of an unbound UDP socket (autobind).
-    Bind,
-    /// `connect(2)`.
-    Connect,
-    /// `sendmsg(2)` and friends (with an explicit address, or with `MSG_FASTOPEN` for TCP).
-    SendMsg,
-}
-
-/// Kind of socket, cf. `sk_is_tcp()` and `sk_is_udp()`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum SockKind {
-    Tcp,
-    Udp,
-}
-
-/// Network access right (one `LANDLOCK_ACCESS_NET_*` bit) required by a request.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum NetAccess {
-    BindTcp,
-    ConnectTcp,
-    BindUdp,
-    ConnectSendUdp,
-}
-
-impl NetAccess {
-    /// Returns the access right required by `op` on a socket of kind `kind`.
-    pub(crate) fn of(op: Operation, kind: SockKind) -> Self {
-        match (op, kind) {
-            (Operation::Bind, SockKind::Tcp) => Self::BindTcp,
-            (Operation::Bind, SockKind::Udp) => Self::BindUdp,
-            // TCP Fast Open connects with sendmsg(2).
-            (Operation::Connect | Operation::SendMsg, SockKind::Tcp) => Self::ConnectTcp,
-            (Operation::Connect | Operation::SendMsg, SockKind::Udp) => Self::ConnectSendUdp,
-        }
-    }
-
-    /// Returns the `LANDLOCK_ACCESS_NET_*` bit.
-    pub(crate) fn mask(self) -> u32 {
-        match self {
-            Self::BindTcp => access::BIND_TCP,
-            Self::ConnectTcp => access::CONNECT_TCP,
-            Self::BindUdp => access::BIND_UDP,
-            Self::ConnectSendUdp => access::CONNECT_SEND_UDP,
-        }
-    }
-
-    /// Returns the bit number of the `LANDLOCK_ACCESS_NET_*` bit (the index of its port set).
-    pub(crate) fn bit(self) -> usize {
-        self.mask().trailing_zeros() as usize
-    }
-
-    /// Returns whether the checked port is the local one (otherwise, it is the remote one).
-    pub(crate) fn is_bind(self) -> bool {
-        matches!(self, Self::BindTcp | Self::BindUdp)
-    }
-}
 
 /// IP address of a checked endpoint, in network byte order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -193,9 +144,7 @@ pub(crate) fn parse_in6(addr: &[u8], addrlen: c_int) -> Result<(u16, IpAddr<'_>)
 
 /// Parses the address of a request and decides how to check it.
 ///
-/// - `addr`: readable bytes of the address (at least `min(addrlen, SOCKADDR_STORAGE_SIZE)` of
-///   them for a well-formed call).
-/// - `addrlen`: length of the address as given by the caller.
+/// - `addr`: the address, as the caller gave it (its readable bytes and its length).
 /// - `sock_family`: snapshot of the socket's family.
 /// - `op` and `kind`: checked operation and socket kind.
 ///
@@ -209,14 +158,15 @@ pub(crate) fn parse_in6(addr: &[u8], addrlen: c_int) -> Result<(u16, IpAddr<'_>)
 /// only lets an address through unchecked where the stack would not use its port, whatever the
 /// socket's family becomes (KUnit `errors_are_the_stack_s`): on an allowed port, a sandboxed
 /// program gets the stack's own answer.
+#[inline(always)]
 pub(crate) fn parse(
-    addr: &[u8],
-    addrlen: c_int,
+    addr: SockAddrRef<'_>,
     sock_family: u16,
     op: Operation,
     kind: SockKind,
 ) -> Result<Decision<'_>> {
     let access = NetAccess::of(op, kind);
+    let (addrlen, addr) = (addr.addrlen(), addr.as_bytes());
 
     // Checks for minimal header length to safely read sa_family.
     if addrlen < SA_FAMILY_END {

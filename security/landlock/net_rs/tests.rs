@@ -1,13 +1,52 @@
 // SPDX-License-Identifier: GPL-2.0-only
 
-//! KUnit tests of the network hooks (`landlock_net_rust`).
+//! KUnit tests of the Rust parts of the network hooks (`landlock_net_rust`): the parser against
+//! mainline's and the network stack's answers, and the port rules' lookups.  The whole decision
+//! is compared with the C one by the C suite `landlock_net_decide` (`net.c`).
 
-use super::*;
+use kernel::prelude::*;
 
 #[kunit_tests(landlock_net_rust)]
 mod tests {
-    use super::*;
-    use kernel::net::socket::{family::AF_UNIX, SOCKADDR_STORAGE_SIZE};
+    use crate::{
+        access::{
+            NetAccess,
+            Operation,
+            SockKind, //
+        },
+        addr::{
+            connect_may_autobind,
+            parse,
+            Decision,
+            Intent,
+            IpAddr,
+            Request,
+            INADDR_ANY, //
+        },
+        c_api::{
+            PortSlot,
+            RawPortSets,
+            NUM_ACCESS, //
+        },
+        ports::{
+            slot,
+            PortSets, //
+        },
+    };
+    use kernel::{
+        ffi::c_int,
+        net::socket::{
+            family::{
+                AF_INET,
+                AF_INET6,
+                AF_UNIX,
+                AF_UNSPEC, //
+            },
+            SockAddrRef,
+            SOCKADDR_STORAGE_SIZE, //
+        },
+        prelude::*,
+    };
 
     /// Not an address family.
     const AF_BOGUS: u16 = 0xffff;
@@ -314,16 +353,14 @@ mod tests {
     }
 
     impl Case<'_> {
-        /// Returns the readable bytes of the address, as `SockAddrRef::from_raw()` gives them.
-        fn bytes(&self) -> &[u8] {
-            let len = self.addrlen.clamp(0, SOCKADDR_STORAGE_SIZE as c_int);
-            &self.buf[..len as usize]
+        /// Returns the address, as a hook gets it.
+        fn addr(&self) -> SockAddrRef<'_> {
+            SockAddrRef::from_storage(self.buf, self.addrlen)
         }
 
         /// Returns the parser's decision for this case.
         fn parse(&self) -> Result<Decision<'_>> {
-            let bytes = self.bytes();
-            parse(bytes, self.addrlen, self.sock_family, self.op, self.kind)
+            parse(self.addr(), self.sock_family, self.op, self.kind)
         }
 
         /// Logs that this case got `got` where `want` was expected.
@@ -410,44 +447,15 @@ mod tests {
         assert_eq!(failures, 0);
     }
 
-    /// The hooks' fast path checks the port that the parser would check, and nothing else.
-    #[test]
-    fn fast_port_is_parse_s() {
-        let mut fast = 0;
-        let (checked, failures) = for_each_case(|c| {
-            let bytes = c.bytes();
-            let Some(port) = fast_port(bytes, c.addrlen) else {
-                return true;
-            };
-            fast += 1;
-            let ok = matches!(c.parse(), Ok(Decision::Check(req)) if req.port == port);
-            if !ok {
-                c.fail(&c.parse(), &port);
-            }
-            ok
-        });
-
-        assert_eq!(checked, GRID);
-        assert_eq!(failures, 0);
-        // AF_INET of 16 bytes or more (6 lengths) and AF_INET6 of 24 bytes or more (4 lengths),
-        // on both socket families, for 2 addresses, 2 ports, 3 operations, 2 kinds.
-        let want = if cfg!(CONFIG_IPV6) {
-            (6 + 4) * 2 * 2 * 2 * 3 * 2
-        } else {
-            6 * 2 * 2 * 2 * 3 * 2
-        };
-        assert_eq!(fast, want);
-    }
-
     #[test]
     fn unspec_disconnect_is_always_allowed() {
         let buf = test_addr(AF_UNSPEC, false);
         for kind in KINDS {
             for sock_family in SOCK_FAMILIES {
                 for addrlen in [2, 16, 128] {
-                    let bytes = &buf[..addrlen as usize];
+                    let addr = SockAddrRef::from_storage(&buf, addrlen);
                     assert_eq!(
-                        parse(bytes, addrlen, sock_family, Operation::Connect, kind),
+                        parse(addr, sock_family, Operation::Connect, kind),
                         Ok(Decision::Allow)
                     );
                 }
@@ -468,8 +476,7 @@ mod tests {
             for addrlen in [2, 15] {
                 assert_eq!(
                     parse(
-                        &buf[..addrlen as usize],
-                        addrlen,
+                        SockAddrRef::from_storage(&buf, addrlen),
                         sock_family,
                         Operation::SendMsg,
                         SockKind::Udp
@@ -480,8 +487,7 @@ mod tests {
             for addrlen in [16, 24, 128] {
                 assert_eq!(
                     parse(
-                        &no_port[..addrlen as usize],
-                        addrlen,
+                        SockAddrRef::from_storage(&no_port, addrlen),
                         sock_family,
                         Operation::SendMsg,
                         SockKind::Udp
@@ -492,8 +498,7 @@ mod tests {
                 // socket may be converted to IPv4 (IPV6_ADDRFORM) at any time.
                 assert_eq!(
                     parse(
-                        &buf[..addrlen as usize],
-                        addrlen,
+                        SockAddrRef::from_storage(&buf, addrlen),
                         sock_family,
                         Operation::SendMsg,
                         SockKind::Udp
@@ -518,15 +523,30 @@ mod tests {
         for kind in KINDS {
             // IPv4 sockets: only INADDR_ANY is accepted (as AF_INET).
             assert_eq!(
-                parse(&any[..15], 15, AF_INET, Operation::Bind, kind),
+                parse(
+                    SockAddrRef::from_storage(&any, 15),
+                    AF_INET,
+                    Operation::Bind,
+                    kind
+                ),
                 Err(EINVAL)
             );
             assert_eq!(
-                parse(&not_any[..16], 16, AF_INET, Operation::Bind, kind),
+                parse(
+                    SockAddrRef::from_storage(&not_any, 16),
+                    AF_INET,
+                    Operation::Bind,
+                    kind
+                ),
                 Err(EAFNOSUPPORT)
             );
             assert_eq!(
-                parse(&any[..16], 16, AF_INET, Operation::Bind, kind),
+                parse(
+                    SockAddrRef::from_storage(&any, 16),
+                    AF_INET,
+                    Operation::Bind,
+                    kind
+                ),
                 Ok(Decision::Check(Request {
                     family: AF_UNSPEC,
                     port,
@@ -537,11 +557,21 @@ mod tests {
 
             // IPv6 sockets: always rejected, with an error depending on the length.
             assert_eq!(
-                parse(&any[..23], 23, AF_INET6, Operation::Bind, kind),
+                parse(
+                    SockAddrRef::from_storage(&any, 23),
+                    AF_INET6,
+                    Operation::Bind,
+                    kind
+                ),
                 Err(EINVAL)
             );
             assert_eq!(
-                parse(&any[..24], 24, AF_INET6, Operation::Bind, kind),
+                parse(
+                    SockAddrRef::from_storage(&any, 24),
+                    AF_INET6,
+                    Operation::Bind,
+                    kind
+                ),
                 Err(EAFNOSUPPORT)
             );
         }
@@ -561,7 +591,12 @@ mod tests {
             (Operation::Connect, Intent::Dst),
         ] {
             assert_eq!(
-                parse(&in4[..16], 16, AF_INET6, op, SockKind::Tcp),
+                parse(
+                    SockAddrRef::from_storage(&in4, 16),
+                    AF_INET6,
+                    op,
+                    SockKind::Tcp
+                ),
                 Ok(Decision::Check(Request {
                     family: AF_INET,
                     port,
@@ -572,7 +607,12 @@ mod tests {
         }
         // Too short for both stacks: their own error.
         assert_eq!(
-            parse(&in4[..15], 15, AF_INET6, Operation::Bind, SockKind::Udp),
+            parse(
+                SockAddrRef::from_storage(&in4, 15),
+                AF_INET6,
+                Operation::Bind,
+                SockKind::Udp
+            ),
             Ok(Decision::Allow)
         );
         // A socket read as IPv4 may still go through the IPv6 stack (IPV6_ADDRFORM's stores seen
@@ -589,9 +629,22 @@ mod tests {
             } else {
                 Ok(Decision::Allow)
             };
-            assert_eq!(parse(&in6[..24], 24, AF_INET, op, SockKind::Tcp), want);
             assert_eq!(
-                parse(&in6[..23], 23, AF_INET, op, SockKind::Tcp),
+                parse(
+                    SockAddrRef::from_storage(&in6, 24),
+                    AF_INET,
+                    op,
+                    SockKind::Tcp
+                ),
+                want
+            );
+            assert_eq!(
+                parse(
+                    SockAddrRef::from_storage(&in6, 23),
+                    AF_INET,
+                    op,
+                    SockKind::Tcp
+                ),
                 Ok(Decision::Allow)
             );
         }
@@ -644,7 +697,10 @@ mod tests {
             let buf = test_addr(family, false);
             for op in OPERATIONS {
                 for kind in KINDS {
-                    assert_eq!(parse(&buf[..2], 2, AF_INET, op, kind), Ok(Decision::Allow));
+                    assert_eq!(
+                        parse(SockAddrRef::from_storage(&buf, 2), AF_INET, op, kind),
+                        Ok(Decision::Allow)
+                    );
                 }
             }
         }
@@ -656,27 +712,47 @@ mod tests {
 
         // Negative lengths are rejected before reading anything.
         assert_eq!(
-            parse(&[], -1, AF_INET, Operation::Bind, SockKind::Tcp),
+            parse(
+                SockAddrRef::from_storage(&buf, -1),
+                AF_INET,
+                Operation::Bind,
+                SockKind::Tcp
+            ),
             Err(EINVAL)
         );
 
         // Lengths larger than the readable bytes (only possible for in-kernel callers) behave as
         // the full-size address.
         assert_eq!(
-            parse(&buf, 1000, AF_INET, Operation::Bind, SockKind::Tcp),
-            parse(&buf, 128, AF_INET, Operation::Bind, SockKind::Tcp)
+            parse(
+                SockAddrRef::from_storage(&buf, 1000),
+                AF_INET,
+                Operation::Bind,
+                SockKind::Tcp
+            ),
+            parse(
+                SockAddrRef::from_storage(&buf, 128),
+                AF_INET,
+                Operation::Bind,
+                SockKind::Tcp
+            )
         );
 
-        // Inconsistent views (fewer bytes than the fields covered by addrlen) fail instead of
+        // A view of a null address (nothing readable, whatever addrlen says) fails instead of
         // reading out of bounds.
+        // SAFETY: A null pointer is accepted, and nothing is read.
+        let null = unsafe { SockAddrRef::from_raw(core::ptr::null(), 16) };
         assert_eq!(
-            parse(&buf[..6], 16, AF_INET, Operation::Bind, SockKind::Tcp),
+            parse(null, AF_INET, Operation::Bind, SockKind::Tcp),
             Err(EINVAL)
         );
-        assert_eq!(
-            parse(&buf[..1], 2, AF_INET, Operation::Bind, SockKind::Tcp),
-            Err(EINVAL)
-        );
+    }
+
+    /// Returns the wildcard address of `family` with port 0, as an explicit `bind(0)` gives it.
+    fn port0(family: u16) -> [u8; SOCKADDR_STORAGE_SIZE] {
+        let mut buf = [0u8; SOCKADDR_STORAGE_SIZE];
+        buf[..2].copy_from_slice(&family.to_ne_bytes());
+        buf
     }
 
     #[test]
@@ -684,11 +760,9 @@ mod tests {
         // The request an autobind checks, without parsing: as an explicit bind(0) on the
         // wildcard address of the socket's family is parsed.
         for family in [AF_INET, AF_INET6] {
-            let port0 = SockAddrStorage::with_family(family);
-            let addr = port0.as_addr();
+            let buf = port0(family);
             let parsed = parse(
-                addr.as_bytes(),
-                addr.addrlen(),
+                SockAddrRef::from_storage(&buf, SOCKADDR_STORAGE_SIZE as c_int),
                 family,
                 Operation::Bind,
                 SockKind::Udp,
@@ -697,51 +771,31 @@ mod tests {
                 assert_eq!(parsed, Ok(Decision::Check(Request::autobind(family))));
             }
         }
-
-        let in4 = SockAddrStorage::with_family(AF_INET);
-        let addr = in4.as_addr();
-        assert_eq!(addr.addrlen(), SOCKADDR_STORAGE_SIZE as c_int);
-        assert_eq!(addr.family(), Some(AF_INET));
         assert_eq!(
-            parse(
-                addr.as_bytes(),
-                addr.addrlen(),
-                AF_INET,
-                Operation::Bind,
-                SockKind::Udp
-            ),
-            Ok(Decision::Check(Request {
+            Request::autobind(AF_INET),
+            Request {
                 family: AF_INET,
                 port: 0,
                 addr: IpAddr::V4(&INADDR_ANY),
                 intent: Intent::Src,
-            }))
+            }
         );
-
-        let in6 = SockAddrStorage::with_family(AF_INET6);
-        let addr = in6.as_addr();
+        assert_eq!(
+            Request::autobind(AF_INET6),
+            Request {
+                family: AF_INET6,
+                port: 0,
+                addr: IpAddr::V6(&[0; 16]),
+                intent: Intent::Src,
+            }
+        );
         if cfg!(CONFIG_IPV6) {
-            assert_eq!(
-                parse(
-                    addr.as_bytes(),
-                    addr.addrlen(),
-                    AF_INET6,
-                    Operation::Bind,
-                    SockKind::Udp
-                ),
-                Ok(Decision::Check(Request {
-                    family: AF_INET6,
-                    port: 0,
-                    addr: IpAddr::V6(&[0; 16]),
-                    intent: Intent::Src,
-                }))
-            );
             // Parsed with another family (the socket converted by IPV6_ADDRFORM between two
             // reads), the same port would be checked.
+            let buf = port0(AF_INET6);
             assert_eq!(
                 parse(
-                    addr.as_bytes(),
-                    addr.addrlen(),
+                    SockAddrRef::from_storage(&buf, SOCKADDR_STORAGE_SIZE as c_int),
                     AF_INET,
                     Operation::Bind,
                     SockKind::Udp
@@ -822,7 +876,12 @@ mod tests {
         for op in [Operation::Connect, Operation::SendMsg] {
             // Checked as IPv4, not refused with EINVAL.
             assert_eq!(
-                parse(&in4[..16], 16, AF_INET6, op, SockKind::Udp),
+                parse(
+                    SockAddrRef::from_storage(&in4, 16),
+                    AF_INET6,
+                    op,
+                    SockKind::Udp
+                ),
                 Ok(Decision::Check(Request {
                     family: AF_INET,
                     port,
@@ -832,14 +891,24 @@ mod tests {
             );
             // Too short for the stack: its own error.
             assert_eq!(
-                parse(&in4[..15], 15, AF_INET6, op, SockKind::Udp),
+                parse(
+                    SockAddrRef::from_storage(&in4, 15),
+                    AF_INET6,
+                    op,
+                    SockKind::Udp
+                ),
                 Ok(Decision::Allow)
             );
         }
         // The stack never binds an IPv6 socket to an IPv4 address, but would once the socket is
         // converted: checked as IPv4 too (see `family_mismatch`).
         assert_eq!(
-            parse(&in4[..16], 16, AF_INET6, Operation::Bind, SockKind::Udp),
+            parse(
+                SockAddrRef::from_storage(&in4, 16),
+                AF_INET6,
+                Operation::Bind,
+                SockKind::Udp
+            ),
             Ok(Decision::Check(Request {
                 family: AF_INET,
                 port,
@@ -873,6 +942,24 @@ mod tests {
             quiet: 0,
             layers: [0; NUM_ACCESS],
         }
+    }
+
+    /// Returns the header of port rules handling `handled`, by the layers `handling` (indexed by
+    /// [`NetAccess::bit()`]), with the rules `port0` of port 0, for the table `table`.
+    fn raw_port_sets(
+        handled: u8,
+        handling: [u16; NUM_ACCESS],
+        port0: PortSlot,
+        table: &[PortSlot],
+    ) -> RawPortSets {
+        // SAFETY: `struct landlock_net_ports` is a plain C structure of integers and an empty
+        // array, for which all-zero bytes are valid.
+        let mut raw: RawPortSets = unsafe { core::mem::zeroed() };
+        raw.handled = handled;
+        raw.handling = handling;
+        raw.port0 = port0;
+        raw.slots = u32::try_from(table.len()).expect("a small table");
+        raw
     }
 
     #[test]
@@ -918,8 +1005,8 @@ mod tests {
             table[i].key = key;
             table[i].layers = l;
         }
-        let test_sets = TestPortSets::new(handled, handling, port0, &table);
-        let sets = test_sets.sets();
+        let raw = raw_port_sets(handled, handling, port0, &table);
+        let sets = PortSets::from_parts(&raw, &table).expect("a table of raw.slots slots");
         for port in 0..=u16::MAX {
             let listed = entries
                 .iter()
@@ -951,8 +1038,10 @@ mod tests {
         }
         let mut handling = [0u16; NUM_ACCESS];
         handling[bind_udp.bit()] = 1;
-        let test_sets = TestPortSets::new(bind_udp.mask() as u8, handling, empty_slot(), &full);
-        let sets = test_sets.sets();
+        let raw = raw_port_sets(bind_udp.mask() as u8, handling, empty_slot(), &full);
+        let sets = PortSets::from_parts(&raw, &full).expect("a table of raw.slots slots");
+        // A header that does not give the table's length has no view.
+        assert!(PortSets::from_parts(&raw, &full[..2]).is_none());
         for port in 1..=3 {
             assert!(sets.allows(bind_udp, port));
         }
@@ -970,45 +1059,5 @@ mod tests {
             assert_eq!(access.bit(), bit);
             assert!(bit < NUM_ACCESS);
         }
-    }
-
-    /// The C implementation of the decision (`landlock_net_parse()`, the hooks of kernels
-    /// built without Rust) and the Rust one give the same answer to every request of the grid:
-    /// same error, or same port, endpoint, family and address to check.
-    #[test]
-    fn c_parse_is_rust_s() {
-        let mut checks = 0;
-        let (checked, failures) = for_each_case(|c| {
-            let access = NetAccess::of(c.op, c.kind);
-            let (c_ret, c_req) = c_parse(c.buf, c.addrlen, c.sock_family, c.op, c.kind);
-            let rust = c.parse();
-            let ok = match (&rust, c_ret) {
-                (Err(err), _) => c_ret == err.to_errno(),
-                (Ok(Decision::Allow), 0) => true,
-                (Ok(Decision::Check(req)), 1) => {
-                    checks += 1;
-                    // The fields that the C side fills from the address, as
-                    // `c_request_fields()` fills them from the Rust request.
-                    c_req == c_request_fields(access, req)
-                }
-                _ => false,
-            };
-            if !ok {
-                c.fail(&rust, &c_ret);
-            }
-            ok
-        });
-
-        assert_eq!(checked, GRID);
-        assert_eq!(failures, 0);
-        // Ports checked: AF_INET of 16 bytes or more (6 lengths) and AF_INET6 of 24 bytes or more
-        // (4 lengths), for 2 socket families, 2 addresses, 2 ports, 3 operations and 2 kinds;
-        // AF_UNSPEC bind of INADDR_ANY on IPv4 sockets (6 lengths, 2 ports, 2 kinds); and AF_UNSPEC
-        // datagram destinations with a port (6 lengths, 2 socket families, 2 addresses).
-        let inet6 = if cfg!(CONFIG_IPV6) { 4 } else { 0 };
-        assert_eq!(
-            checks,
-            (6 + inet6) * 2 * 2 * 2 * 3 * 2 + 6 * 2 * 2 + 6 * 2 * 2
-        );
     }
 }
