@@ -17,11 +17,7 @@
 #define _SECURITY_LANDLOCK_NET_RS_H
 
 #include <linux/types.h>
-/*
- * For bindgen: net_rs/c_api.rs uses the LANDLOCK_ACCESS_NET_* values, and
- * net_rs/c_api/layout.rs checks its view of struct sockaddr_in and struct
- * sockaddr_in6 at build time.
- */
+/* For bindgen: net_rs/c_api.rs uses the LANDLOCK_ACCESS_NET_* values. */
 #include <uapi/linux/landlock.h>
 
 #include "net_decide.h"

@@ -33,6 +33,8 @@ int main(void)
 	FIELD_SIZE(SOCK_SKC_FAMILY_SIZE, sock, __sk_common.skc_family);
 	OFFSET(SOCK_SK_USERLOCKS, sock, sk_userlocks);
 	FIELD_SIZE(SOCK_SK_USERLOCKS_SIZE, sock, sk_userlocks);
+	OFFSET(SOCK_SKC_NUM, sock, __sk_common.skc_num);
+	FIELD_SIZE(SOCK_SKC_NUM_SIZE, sock, __sk_common.skc_num);
 	OFFSET(SOCK_SK_PROTOCOL, sock, sk_protocol);
 	FIELD_SIZE(SOCK_SK_PROTOCOL_SIZE, sock, sk_protocol);
 	OFFSET(SOCK_SK_TYPE, sock, sk_type);

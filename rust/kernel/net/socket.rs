@@ -15,10 +15,6 @@
 use crate::{
     bindings,
     ffi::c_int,
-    sync::atomic::{
-        atomic_load,
-        Relaxed, //
-    },
     types::{
         NotThreadSafe,
         Opaque, //
@@ -162,19 +158,17 @@ impl Sock {
     /// different values.
     #[inline]
     pub fn family(&self) -> u16 {
-        let sk = self.as_ptr().cast_mut();
+        let sk = self.as_ptr();
+        // A `READ_ONCE()`, matching the `WRITE_ONCE()` of the writers (e.g. `IPV6_ADDRFORM`).
+        // Not `kernel::sync::atomic::atomic_load()`: its `i16` load is a call to a C helper
+        // (`rust_helper_atomic_i16_read()`) unless the helpers are inlined
+        // (`CONFIG_RUST_INLINE_HELPERS`, clang only), and this load is on the path of every
+        // socket LSM hook.
+        //
         // SAFETY: `sk` is valid by the type invariant, hence the field pointer is valid and
-        // aligned for an `i16` (a `u16` of the same size and alignment), and its concurrent
-        // stores are atomic: `WRITE_ONCE()` (e.g. `IPV6_ADDRFORM`), or done before the socket
-        // was published.
-        let family = unsafe {
-            atomic_load(
-                (&raw mut (*sk).__sk_common.skc_family).cast::<i16>(),
-                Relaxed,
-            )
-        };
-        // CAST: The bits of the `u16` field, read as an `i16`.
-        family as u16
+        // aligned for a read of a `u16`, and every value of it is a valid `u16`; its concurrent
+        // stores are `WRITE_ONCE()`s, which a volatile load does not tear.
+        unsafe { (&raw const (*sk).__sk_common.skc_family).read_volatile() }
     }
 
     /// Returns the socket type (`sk_type`, e.g. `SOCK_STREAM`).
@@ -211,14 +205,17 @@ impl Sock {
     #[cfg(CONFIG_INET)]
     #[inline]
     pub fn bindport_locked(&self) -> bool {
-        let sk = self.as_ptr().cast_mut();
+        let sk = self.as_ptr();
+        // A `READ_ONCE()`: this reader does not hold the socket lock, under which the inet binds
+        // and the socket options write the field with `WRITE_ONCE()`.  A few kernel users (e.g.
+        // MPTCP subflows, SUNRPC) still set the buffer lock bits of their own sockets with a
+        // plain store of the byte, which the kernel's memory model tools take as atomic
+        // (`CONFIG_KCSAN_ASSUME_PLAIN_WRITES_ATOMIC`), as for the C `READ_ONCE()` readers.  Not
+        // `kernel::sync::atomic::atomic_load()`, for the reason given in [`Sock::family()`].
+        //
         // SAFETY: `sk` is valid by the type invariant, hence the field pointer is valid and
-        // aligned for an `i8` (a `u8` of the same size), and its concurrent stores are atomic:
-        // the binds and `SO_BUF_LOCK` write it with `WRITE_ONCE()` (this reader does not hold
-        // the socket lock, under which they write it).
-        let userlocks = unsafe { atomic_load((&raw mut (*sk).sk_userlocks).cast::<i8>(), Relaxed) };
-        // CAST: The bits of the `u8` field, read as an `i8`.
-        let userlocks = userlocks as u8;
+        // aligned for a read of a `u8`, and every value of it is a valid `u8`.
+        let userlocks = unsafe { (&raw const (*sk).sk_userlocks).read_volatile() };
         u32::from(userlocks) & bindings::SOCK_BINDPORT_LOCK != 0
     }
 

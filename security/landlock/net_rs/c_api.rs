@@ -75,6 +75,9 @@ pub(crate) type PortSlot = bindings::landlock_net_port_slot;
 /// The header of a domain's port rules (`struct landlock_net_ports`), read by [`PortSets`].
 pub(crate) type RawPortSets = bindings::landlock_net_ports;
 
+/// The most port checks of a request (`LANDLOCK_NET_MAX_CHECKS`).
+pub(crate) const MAX_CHECKS: usize = bindings::LANDLOCK_NET_MAX_CHECKS as usize;
+
 /// The answer of a decision that denies a port (`LANDLOCK_NET_DENIED`).
 const DENIED: c_int = bindings::LANDLOCK_NET_DENIED as c_int;
 
@@ -105,38 +108,50 @@ pub(crate) unsafe extern "C" fn landlock_rs_net_decide(
     // SAFETY: `call` is valid for reads and not written during the call, per the safety
     // requirements.
     let raw = unsafe { &*call };
-    let op = match raw.op {
-        bindings::landlock_net_op_LANDLOCK_NET_OP_BIND => Operation::Bind,
-        bindings::landlock_net_op_LANDLOCK_NET_OP_CONNECT => Operation::Connect,
-        bindings::landlock_net_op_LANDLOCK_NET_OP_SENDMSG => Operation::SendMsg,
-        _ => return EINVAL.to_errno(),
-    };
-    // SAFETY: Per the safety requirements: `ports` points to a domain's port rules, which do not
-    // change during the call; `sk` is valid; `call.address` is null or valid for reads of the
-    // bytes that `SockAddrRef::from_raw()` reads, which are not written during the call.
-    let (ports, sk, addr) = unsafe {
-        (
-            PortSets::from_raw(ports),
-            Sock::from_raw(sk),
-            (!raw.address.is_null()).then(|| SockAddrRef::from_raw(raw.address, raw.addrlen)),
-        )
-    };
-    let call = Call {
-        addr,
-        op,
-        msg_flags: raw.msg_flags,
-    };
     let mut checks = Checks::new(raw.trace);
-    let verdict_ = decide(ports, sk, &call, &mut checks);
+    let op = match raw.op {
+        bindings::landlock_net_op_LANDLOCK_NET_OP_BIND => Some(Operation::Bind),
+        bindings::landlock_net_op_LANDLOCK_NET_OP_CONNECT => Some(Operation::Connect),
+        bindings::landlock_net_op_LANDLOCK_NET_OP_SENDMSG => Some(Operation::SendMsg),
+        // Never given by the hooks: refused, as `landlock_net_decide()` refuses it.
+        _ => None,
+    };
+    // SAFETY: Per the safety requirements, `ports` points to a domain's port rules as
+    // `landlock_build_net_ports()` built them, which do not change for the duration of the call,
+    // the lifetime of the view.
+    let ports = unsafe { PortSets::from_raw(ports) };
+    // SAFETY: Per the safety requirements, `sk` is valid for the duration of the call, the
+    // lifetime of the view.
+    let sk = unsafe { Sock::from_raw(sk) };
+    let addr = if raw.address.is_null() {
+        None
+    } else {
+        // SAFETY: Per the safety requirements, the non-null `call.address` is valid for reads of
+        // the bytes that `SockAddrRef::from_raw()` reads, which are not written for the duration
+        // of the call, the lifetime of the view.
+        Some(unsafe { SockAddrRef::from_raw(raw.address, raw.addrlen) })
+    };
+    let decision = match op {
+        Some(op) => {
+            let call = Call {
+                addr,
+                op,
+                msg_flags: raw.msg_flags,
+            };
+            decide(ports, sk, &call, &mut checks)
+        }
+        None => Verdict::Fail(EINVAL),
+    };
     if raw.trace {
         // SAFETY: `verdict` is valid for writes, per the safety requirements.
         unsafe { write_checks(verdict, &checks) };
     }
-    match verdict_ {
+    match decision {
         Verdict::Allow => 0,
         Verdict::Fail(err) => err.to_errno(),
         Verdict::Deny(denial) => {
-            // SAFETY: `verdict` is valid for writes, per the safety requirements.
+            // SAFETY: `verdict` is valid for writes, per the safety requirements; the field is
+            // written through a raw pointer, as the rest of `*verdict` may be uninitialised.
             unsafe { (&raw mut (*verdict).denied).write(c_request(sk, &denial)) };
             DENIED
         }
@@ -154,27 +169,29 @@ unsafe fn write_checks(verdict: *mut bindings::landlock_net_verdict, checks: &Ch
         access: 0,
         port: 0,
         autobind: false,
-    }; bindings::LANDLOCK_NET_MAX_CHECKS as usize];
+    }; MAX_CHECKS];
     let mut num = 0;
-    for (slot, check) in list.iter_mut().zip(checks.iter()) {
-        *slot = bindings::landlock_net_check {
+    for (i, check) in checks.iter().enumerate() {
+        list[i] = bindings::landlock_net_check {
             access: check.access.mask(),
             port: check.port,
             autobind: check.autobind,
         };
-        num += 1;
+        num = i + 1;
     }
-    // SAFETY: `verdict` is valid for writes, per the safety requirements.
+    // SAFETY: `verdict` is valid for writes, per the safety requirements; the fields are written
+    // through raw pointers, as the rest of `*verdict` may be uninitialised.
     unsafe {
         (&raw mut (*verdict).checks).write(list);
-        (&raw mut (*verdict).num_checks).write(num);
+        // CAST: At most `MAX_CHECKS` (2) checks.
+        (&raw mut (*verdict).num_checks).write(num as u8);
     }
 }
 
 /// Returns the C description of `denial`, a request on `sk` (`struct landlock_net_request`), as
-/// `landlock_net_decide()` fills it: the address is the one given to the hook (null for an
-/// autobind), with its readable bytes only (the length given to the hook unless it is larger
-/// than `sizeof(struct sockaddr_storage)`, which only in-kernel callers can give).
+/// `landlock_net_decide()` fills it: the address and its length are the ones given to the hook
+/// (null and 0 for an autobind); C clamps the length to `sizeof(struct sockaddr_storage)` where
+/// it copies the address, for the trace event.
 fn c_request(sk: &Sock, denial: &Denial<'_>) -> bindings::landlock_net_request {
     let req = &denial.request;
     let mut ip = [0u8; 16];

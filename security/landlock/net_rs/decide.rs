@@ -14,6 +14,7 @@ use crate::{
         Decision,
         Request, //
     },
+    c_api::MAX_CHECKS,
     ports::PortSets,
 };
 use kernel::{
@@ -58,7 +59,7 @@ pub(crate) struct Check {
 /// The port checks of a decision, listed if the trace event asks for them.
 pub(crate) struct Checks {
     enabled: bool,
-    list: [Option<Check>; 2],
+    list: [Option<Check>; MAX_CHECKS],
 }
 
 impl Checks {
@@ -67,7 +68,7 @@ impl Checks {
     pub(crate) fn new(enabled: bool) -> Self {
         Self {
             enabled,
-            list: [None; 2],
+            list: [None; MAX_CHECKS],
         }
     }
 

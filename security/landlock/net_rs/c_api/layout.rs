@@ -43,9 +43,13 @@ c_field!(bindings::sock, sk_protocol, SOCK_SK_PROTOCOL);
 static_assert!(size_of::<u16>() == c_layout::SOCK_SK_PROTOCOL_SIZE);
 c_field!(bindings::sock, sk_type, SOCK_SK_TYPE);
 static_assert!(size_of::<u16>() == c_layout::SOCK_SK_TYPE_SIZE);
+c_field!(
+    bindings::sock,
+    __sk_common.__bindgen_anon_3.__bindgen_anon_1.skc_num,
+    SOCK_SKC_NUM
+);
+static_assert!(size_of::<u16>() == c_layout::SOCK_SKC_NUM_SIZE);
 static_assert!(size_of::<bindings::sock>() == c_layout::SOCK_SIZE);
-// `kernel::net::socket::Socket`.
-// `kernel::net::socket::MsgHdr`.
 // Socket addresses.
 static_assert!(size_of::<bindings::__kernel_sockaddr_storage>() == c_layout::SOCKADDR_STORAGE_SIZE);
 static_assert!(size_of::<bindings::sockaddr_in>() == c_layout::SOCKADDR_IN_SIZE);
@@ -58,7 +62,7 @@ c_field!(
     sin6_scope_id,
     SOCKADDR_IN6_SIN6_SCOPE_ID
 );
-// `struct landlock_net_request`, built by `NetRequest::new()`.
+// `struct landlock_net_request`, built by `c_request()`.
 c_field!(bindings::landlock_net_request, address, REQ_ADDRESS);
 c_field!(bindings::landlock_net_request, addrlen, REQ_ADDRLEN);
 c_field!(bindings::landlock_net_request, sk, REQ_SK);
@@ -74,7 +78,6 @@ c_field!(bindings::landlock_net_request, bind, REQ_BIND);
 c_field!(bindings::landlock_net_request, ipv6, REQ_IPV6);
 c_field!(bindings::landlock_net_request, ip, REQ_IP);
 static_assert!(size_of::<bindings::landlock_net_request>() == c_layout::REQ_SIZE);
-// `struct landlock_net_rs_subject`, read by `Subject`.
 // `struct landlock_net_ports` and its slots, read by `PortSets`.
 c_field!(bindings::landlock_net_ports, handling, PORTS_HANDLING);
 c_field!(bindings::landlock_net_ports, port0, PORTS_PORT0);
@@ -86,6 +89,7 @@ c_field!(bindings::landlock_net_port_slot, key, SLOT_KEY);
 c_field!(bindings::landlock_net_port_slot, layers, SLOT_LAYERS);
 static_assert!(size_of::<bindings::landlock_net_port_slot>() == c_layout::SLOT_SIZE);
 static_assert!(size_of::<bindings::landlock_net_ports>() == c_layout::PORTS_SIZE);
+// `struct landlock_net_call`, read by `landlock_rs_net_decide()`.
 c_field!(bindings::landlock_net_call, address, CALL_ADDRESS);
 c_field!(bindings::landlock_net_call, addrlen, CALL_ADDRLEN);
 static_assert!(size_of::<c_int>() == c_layout::CALL_ADDRLEN_SIZE);
@@ -93,6 +97,7 @@ c_field!(bindings::landlock_net_call, op, CALL_OP);
 c_field!(bindings::landlock_net_call, msg_flags, CALL_MSG_FLAGS);
 c_field!(bindings::landlock_net_call, trace, CALL_TRACE);
 static_assert!(size_of::<bindings::landlock_net_call>() == c_layout::CALL_SIZE);
+// `struct landlock_net_verdict`, written by `landlock_rs_net_decide()`.
 c_field!(bindings::landlock_net_check, access, CHECK_ACCESS);
 c_field!(bindings::landlock_net_check, port, CHECK_PORT);
 c_field!(bindings::landlock_net_check, autobind, CHECK_AUTOBIND);
